@@ -1,0 +1,32 @@
+package dev.jobqueue.core.job;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Generates job ids: 20 characters of lower-case Crockford base32, time-ordered to the millisecond
+ * (9 characters of time, 11 random characters: 55 random bits). Short, because an id is stored
+ * several times per job in Redis. Thread-safe.
+ */
+public final class JobIds {
+
+	private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+
+	private JobIds() {
+	}
+
+	public static String next() {
+		char[] id = new char[20];
+		long time = System.currentTimeMillis();
+		for (int i = 8; i >= 0; i--) {
+			id[i] = ALPHABET[(int) (time & 31)];
+			time >>>= 5;
+		}
+		long random = ThreadLocalRandom.current().nextLong();
+		for (int i = 19; i >= 9; i--) {
+			id[i] = ALPHABET[(int) (random & 31)];
+			random >>>= 5;
+		}
+		return new String(id);
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.jobqueue.core.worker;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The handlers of one worker, by job type. Thread-safe. */
+final class JobHandlers {
+
+	/** A handler and what it needs: the payload type to bind to and its own settings. */
+	record Registered(String type, Class<?> payloadType, JobFunction<Object, ?> function, HandlerOptions options) {
+	}
+
+	private final Map<String, Registered> byType = new ConcurrentHashMap<>();
+
+	@SuppressWarnings("unchecked")
+	<T> void add(String type, Class<T> payloadType, JobFunction<T, ?> function, HandlerOptions options) {
+		if (type == null || type.isBlank()) {
+			throw new IllegalArgumentException("A job type must not be empty");
+		}
+		Registered registered = new Registered(type, Objects.requireNonNull(payloadType, "payloadType"),
+				(JobFunction<Object, ?>) Objects.requireNonNull(function, "handler"), Objects.requireNonNull(options, "options"));
+		if (this.byType.putIfAbsent(type, registered) != null) {
+			throw new IllegalStateException("A handler for job type '" + type + "' is already registered");
+		}
+	}
+
+	Registered get(String type) {
+		return this.byType.get(type);
+	}
+
+	Set<String> types() {
+		return new TreeSet<>(this.byType.keySet());
+	}
+
+}

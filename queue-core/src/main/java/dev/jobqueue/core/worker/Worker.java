@@ -1,0 +1,749 @@
+package dev.jobqueue.core.worker;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobError;
+import dev.jobqueue.core.job.JobIds;
+import dev.jobqueue.core.queue.CorruptJobException;
+import dev.jobqueue.core.queue.LeaseBatch;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.RedisJobQueue;
+
+/**
+ * Runs jobs from one or more queues, in the given queue order, with up to {@code concurrency}
+ * handlers at once. Delivery is at least once: a job leaves Redis only when its completion is
+ * written with a still-valid lease token; a worker that dies loses nothing, since its leases expire
+ * and any worker's reaper puts the jobs back. Leases are extended by a heartbeat on its own thread.
+ * A failed attempt is retried with back-off or dead-lettered; a hung attempt is interrupted at its
+ * timeout. {@link #stop(Duration)} stops fetching, lets running jobs finish, then gives back the
+ * leases of those still running. An idle worker blocks on Redis instead of polling. Thread-safe.
+ */
+public final class Worker implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
+
+	private static final int STACK_TRACE_LIMIT = 8_000;
+
+	private enum Phase {
+
+		NEW, RUNNING, STOPPING, TERMINATED
+
+	}
+
+	private final String id;
+
+	private final List<RedisJobQueue> queues;
+
+	private final UnifiedJedis redis;
+
+	private final List<String> wakeKeys;
+
+	private final int concurrency;
+
+	private final Duration defaultTimeout;
+
+	private final RetryPolicy retryPolicy;
+
+	private final long maxJobs;
+
+	private final boolean stopWhenEmpty;
+
+	private final Duration shutdownTimeout;
+
+	private final JobExecutionListener listener;
+
+	private final Duration heartbeatInterval;
+
+	private final Duration reapInterval;
+
+	private final Duration trimInterval;
+
+	private final JobHandlers handlers = new JobHandlers();
+
+	private final Semaphore slots;
+
+	/** Leased jobs not settled yet: running, or finished with the completion not yet written. */
+	private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+
+	/** Executions whose handler still owns them (status RUNNING). */
+	private final AtomicInteger running = new AtomicInteger();
+
+	private final AtomicLong fetched = new AtomicLong();
+
+	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.NEW);
+
+	private final CountDownLatch terminated = new CountDownLatch(1);
+
+	private volatile boolean fetching;
+
+	private ThreadPoolExecutor handlerThreads;
+
+	private ScheduledExecutorService heartbeat;
+
+	private ScheduledExecutorService maintenance;
+
+	private Acknowledger acknowledger;
+
+	private Thread fetcher;
+
+	private Worker(Builder builder) {
+		this.queues = List.copyOf(builder.queues);
+		if (this.queues.isEmpty()) {
+			throw new IllegalArgumentException("A worker needs at least one queue");
+		}
+		this.redis = this.queues.get(0).redis();
+		if (this.queues.stream().anyMatch((queue) -> queue.redis() != this.redis)) {
+			throw new IllegalArgumentException("The queues of one worker must share one Redis client");
+		}
+		if (builder.concurrency < 1) {
+			throw new IllegalArgumentException("Concurrency must be at least 1");
+		}
+		this.id = (builder.id != null) ? builder.id : defaultId();
+		this.wakeKeys = this.queues.stream().map((queue) -> queue.keys().wake()).toList();
+		this.concurrency = builder.concurrency;
+		this.defaultTimeout = builder.timeout;
+		this.retryPolicy = builder.retryPolicy;
+		this.maxJobs = builder.maxJobs;
+		this.stopWhenEmpty = builder.stopWhenEmpty;
+		this.shutdownTimeout = builder.shutdownTimeout;
+		this.listener = builder.listener;
+		Duration shortestLease = this.queues.stream().map((queue) -> queue.options().leaseDuration())
+			.min(Duration::compareTo).orElseThrow();
+		this.heartbeatInterval = shortestLease.dividedBy(3);
+		this.reapInterval = (builder.reapInterval != null) ? builder.reapInterval
+				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
+		this.trimInterval = builder.trimInterval;
+		this.slots = new Semaphore(this.concurrency);
+	}
+
+	public static Builder builder(RedisJobQueue... queues) {
+		return new Builder(List.of(queues));
+	}
+
+	public static Builder builder(List<RedisJobQueue> queues) {
+		return new Builder(queues);
+	}
+
+	/** Registers the handler of a job type; the JSON payload is bound to {@code payloadType}. */
+	public <T> Worker handle(String type, Class<T> payloadType, JobProcessor<T> processor) {
+		return handle(type, payloadType, processor, HandlerOptions.DEFAULTS);
+	}
+
+	public <T> Worker handle(String type, Class<T> payloadType, JobProcessor<T> processor, HandlerOptions options) {
+		Objects.requireNonNull(processor, "processor");
+		this.handlers.add(type, payloadType, (payload, context) -> {
+			processor.process(payload, context);
+			return null;
+		}, options);
+		return this;
+	}
+
+	/** Registers a handler whose return value is stored, as JSON, with the completed job. */
+	public <T> Worker handleWithResult(String type, Class<T> payloadType, JobFunction<T, ?> function) {
+		return handleWithResult(type, payloadType, function, HandlerOptions.DEFAULTS);
+	}
+
+	public <T> Worker handleWithResult(String type, Class<T> payloadType, JobFunction<T, ?> function,
+			HandlerOptions options) {
+		this.handlers.add(type, payloadType, function, options);
+		return this;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public List<RedisJobQueue> queues() {
+		return this.queues;
+	}
+
+	public boolean isRunning() {
+		return this.phase.get() == Phase.RUNNING;
+	}
+
+	/** Number of jobs leased so far. */
+	public long leasedCount() {
+		return this.fetched.get();
+	}
+
+	/** Number of jobs leased and not settled yet (running, or with an outcome being written). */
+	public int activeCount() {
+		return this.executions.size();
+	}
+
+	/** Starts fetching and running jobs. A worker starts once. */
+	public Worker start() {
+		if (!this.phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
+			throw new IllegalStateException("Worker " + this.id + " was already started");
+		}
+		String shortId = this.id.substring(Math.max(0, this.id.length() - 4));
+		this.handlerThreads = new ThreadPoolExecutor(this.concurrency, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), threads("jobqueue-" + shortId + "-handler-", false));
+		this.heartbeat = Executors.newSingleThreadScheduledExecutor(threads("jobqueue-" + shortId + "-heartbeat", true));
+		this.maintenance = Executors.newScheduledThreadPool(1, threads("jobqueue-" + shortId + "-maintenance", true));
+		this.acknowledger = new Acknowledger("jobqueue-" + shortId + "-ack", this::completionWritten);
+		this.acknowledger.start();
+		long heartbeatMillis = this.heartbeatInterval.toMillis();
+		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.executions.values(), this::leaseLost),
+				heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.queues), 0, this.reapInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.queues), this.trimInterval.toMillis(),
+				this.trimInterval.toMillis(), TimeUnit.MILLISECONDS);
+		this.fetching = true;
+		this.fetcher = threads("jobqueue-" + shortId + "-fetch", false).newThread(this::fetchLoop);
+		this.fetcher.start();
+		logger.info("Worker {} started on queues {} with concurrency {}", this.id,
+				this.queues.stream().map(RedisJobQueue::name).toList(), this.concurrency);
+		return this;
+	}
+
+	/**
+	 * Stops gracefully: no new jobs are fetched, running jobs get until {@code timeout} to finish,
+	 * then the leases of those still running are given back so another worker runs them at once.
+	 * Returns {@code true} when every running job finished in time.
+	 */
+	public boolean stop(Duration timeout) {
+		if (this.phase.compareAndSet(Phase.NEW, Phase.TERMINATED)) {
+			this.terminated.countDown();
+			return true;
+		}
+		if (!this.phase.compareAndSet(Phase.RUNNING, Phase.STOPPING)) {
+			return awaitTermination(timeout);
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		this.fetching = false;
+		if (Thread.currentThread() != this.fetcher) {
+			join(this.fetcher, deadline);
+		}
+		boolean finished = awaitHandlers(deadline);
+		if (!finished) {
+			releaseUnfinished();
+		}
+		// Completions already computed are worth writing even when the timeout is spent.
+		this.acknowledger.stop(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(2).toNanos())));
+		this.heartbeat.shutdownNow();
+		this.maintenance.shutdownNow();
+		this.handlerThreads.shutdownNow();
+		this.phase.set(Phase.TERMINATED);
+		this.terminated.countDown();
+		logger.info("Worker {} stopped ({} jobs leased{})", this.id, this.fetched.get(),
+				finished ? "" : "; unfinished jobs were handed back");
+		return finished;
+	}
+
+	/** Waits until the worker has stopped, by {@link #stop} or by itself (max jobs, stop when empty). */
+	public boolean awaitTermination(Duration timeout) {
+		try {
+			return this.terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/** {@link #stop(Duration) Stops} with the worker's shutdown timeout. */
+	@Override
+	public void close() {
+		stop(this.shutdownTimeout);
+	}
+
+	private void fetchLoop() {
+		long pause = 0;
+		while (this.fetching) {
+			int free = acquireSlots();
+			if (free == 0) {
+				continue;
+			}
+			int leased = 0;
+			Duration nextDue = null;
+			try {
+				for (RedisJobQueue queue : this.queues) {
+					LeaseBatch batch = queue.lease(free - leased);
+					batch.jobs().forEach((job) -> start(queue, job));
+					leased += batch.jobs().size();
+					nextDue = earliest(nextDue, batch.nextDue());
+					if (leased == free) {
+						break;
+					}
+				}
+				if (leased == 0) {
+					this.slots.release(free);
+					if (this.stopWhenEmpty && this.executions.isEmpty()) {
+						break;
+					}
+					RedisJobQueue.awaitWork(this.redis, this.wakeKeys, RedisJobQueue.idleWait(Duration.ofSeconds(1), nextDue));
+				}
+				else {
+					this.slots.release(free - leased);
+				}
+				if (pause > 0) {
+					logger.info("Worker {} reaches Redis again", this.id);
+					pause = 0;
+				}
+			}
+			catch (RuntimeException ex) {
+				this.slots.release(free - leased);
+				pause = (pause == 0) ? 100 : Math.min(pause * 2, 5_000);
+				if (pause == 100) {
+					logger.warn("Worker {} cannot fetch jobs, retrying: {}", this.id, ex.toString());
+				}
+				sleep(pause);
+			}
+		}
+		if (this.phase.get() == Phase.RUNNING) {
+			// Ended by itself (max jobs or stop when empty): finish what runs, then stop.
+			stop(this.shutdownTimeout);
+		}
+	}
+
+	private int acquireSlots() {
+		try {
+			if (!this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+				return 0;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.fetching = false;
+			return 0;
+		}
+		int free = 1 + this.slots.drainPermits();
+		if (this.maxJobs > 0) {
+			long left = this.maxJobs - this.fetched.get();
+			int allowed = (int) Math.max(0, Math.min(free, left));
+			this.slots.release(free - allowed);
+			if (left <= free) {
+				this.fetching = false;
+			}
+			return allowed;
+		}
+		return free;
+	}
+
+	private void start(RedisJobQueue queue, LeasedJob job) {
+		this.fetched.incrementAndGet();
+		Execution execution = new Execution(job, queue, this);
+		this.executions.put(execution.key(), execution);
+		this.running.incrementAndGet();
+		Duration timeout = timeoutOf(job);
+		if (timeout != null) {
+			execution.timeout = this.maintenance.schedule(() -> timedOut(execution, timeout), timeout.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		this.handlerThreads.execute(() -> run(execution));
+	}
+
+	private void run(Execution execution) {
+		execution.attach();
+		Object result = null;
+		Throwable failure = null;
+		try {
+			notifyListener((listener) -> listener.onStarted(execution.leased, waited(execution.leased)));
+			result = invoke(execution);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+		}
+		finally {
+			execution.detach();
+		}
+		cancelTimeout(execution);
+		String resultJson = null;
+		if (failure == null && result != null) {
+			try {
+				resultJson = execution.queue.options().codec().write(result);
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
+		}
+		if (execution.finish()) {
+			settled();
+			if (failure == null) {
+				this.acknowledger.submit(execution, resultJson);
+			}
+			else {
+				recordFailure(execution, failure);
+			}
+		}
+		returnSlot(execution);
+	}
+
+	private Object invoke(Execution execution) throws Exception {
+		LeasedJob leased = execution.leased;
+		if (!leased.isReadable()) {
+			throw new CorruptJobException(leased.problem());
+		}
+		Job job = leased.job();
+		JobHandlers.Registered handler = this.handlers.get(job.type());
+		if (handler == null) {
+			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker " + this.id
+					+ " (it handles " + this.handlers.types() + ")");
+		}
+		Object payload = execution.queue.options().codec().read(job.payload(), handler.payloadType());
+		return handler.function().apply(payload, execution);
+	}
+
+	private void recordFailure(Execution execution, Throwable failure) {
+		LeasedJob leased = execution.leased;
+		Duration delay = retryPolicyOf(leased).retryDelay(leased.job(), leased.failures() + 1, failure);
+		JobError error = new JobError(describe(failure), failure.getClass().getName(), stackTrace(failure), this.id);
+		Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
+		try {
+			boolean written = writeWhileLeased(execution, () -> (delay != null)
+					? execution.queue.retry(leased, error, delay) : execution.queue.deadLetter(leased, error));
+			if (!written) {
+				logger.warn("Job {} failed after its lease was lost; the failure was not recorded: {}", leased.id(),
+						error.message());
+			}
+			else if (delay != null) {
+				logger.info("Job {} ({}) failed on attempt {}, retrying in {}: {}", leased.id(), typeOf(leased),
+						leased.attempt(), delay, error.message());
+				notifyListener((listener) -> listener.onRetrying(leased, failure, delay, took));
+			}
+			else {
+				logger.warn("Job {} ({}) failed on attempt {} and was dead-lettered: {}", leased.id(), typeOf(leased),
+						leased.attempt(), error.message());
+				notifyListener((listener) -> listener.onDeadLettered(leased, failure, took));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not record the failure of job {}; it will run again when its lease expires: {}",
+					leased.id(), ex.toString());
+		}
+		finally {
+			this.executions.remove(execution.key());
+		}
+	}
+
+	private void timedOut(Execution execution, Duration timeout) {
+		if (execution.abandon(Execution.Status.TIMED_OUT)) {
+			settled();
+			recordFailure(execution, new JobTimeoutException("Job " + execution.leased.id() + " ran longer than its "
+					+ "timeout of " + timeout + " (attempt " + execution.leased.attempt() + ") and was interrupted"));
+			// A handler that ignores the interrupt keeps its thread, not its slot: the worker goes on.
+			returnSlot(execution);
+		}
+	}
+
+	void leaseLost(Execution execution) {
+		if (execution.abandon(Execution.Status.LEASE_LOST)) {
+			settled();
+			cancelTimeout(execution);
+			this.executions.remove(execution.key());
+			returnSlot(execution);
+			logger.warn("Worker {} lost the lease of job {}: its handler was interrupted and nothing more will be "
+					+ "written for this attempt", this.id, execution.leased.id());
+			notifyListener((listener) -> listener.onLeaseLost(execution.leased));
+		}
+	}
+
+	private void completionWritten(Execution execution, boolean acked) {
+		this.executions.remove(execution.key());
+		if (acked) {
+			Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
+			notifyListener((listener) -> listener.onCompleted(execution.leased, took));
+		}
+		else {
+			logger.warn("Job {} finished after its lease was lost: the result was dropped and the job may run again",
+					execution.leased.id());
+		}
+	}
+
+	private void releaseUnfinished() {
+		Map<RedisJobQueue, List<LeasedJob>> byQueue = new LinkedHashMap<>();
+		for (Execution execution : this.executions.values()) {
+			if (execution.abandon(Execution.Status.RELEASED)) {
+				settled();
+				cancelTimeout(execution);
+				this.executions.remove(execution.key());
+				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution.leased);
+			}
+		}
+		byQueue.forEach((queue, leases) -> {
+			try {
+				long released = queue.release(leases);
+				logger.info("Worker {} handed back {} unfinished jobs of queue '{}'", this.id, released, queue.name());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not hand back {} jobs of queue '{}'; they run again when their lease expires: {}",
+						leases.size(), queue.name(), ex.toString());
+			}
+		});
+	}
+
+	/** Retries a write while Redis is unreachable and the lease may still be ours. */
+	private boolean writeWhileLeased(Execution execution, java.util.function.BooleanSupplier write) {
+		long pause = 50;
+		while (true) {
+			try {
+				return write.getAsBoolean();
+			}
+			catch (JedisConnectionException ex) {
+				if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - execution.leaseDeadlineNanos > 0) {
+					throw ex;
+				}
+				sleep(pause);
+				pause = Math.min(pause * 2, 2_000);
+			}
+		}
+	}
+
+	private boolean awaitHandlers(long deadline) {
+		synchronized (this.running) {
+			while (this.running.get() > 0) {
+				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				if (left <= 0) {
+					return false;
+				}
+				try {
+					this.running.wait(left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+			return true;
+		}
+	}
+
+	/** One execution left the RUNNING status. */
+	private void settled() {
+		if (this.running.decrementAndGet() == 0) {
+			synchronized (this.running) {
+				this.running.notifyAll();
+			}
+		}
+	}
+
+	private void returnSlot(Execution execution) {
+		if (execution.returnSlot()) {
+			this.slots.release();
+		}
+	}
+
+	private static void cancelTimeout(Execution execution) {
+		ScheduledFuture<?> timeout = execution.timeout;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+	}
+
+	private Duration timeoutOf(LeasedJob job) {
+		if (job.job() != null) {
+			if (job.job().timeout() != null) {
+				return job.job().timeout();
+			}
+			JobHandlers.Registered handler = this.handlers.get(job.job().type());
+			if (handler != null && handler.options().timeout() != null) {
+				return handler.options().timeout();
+			}
+		}
+		return this.defaultTimeout;
+	}
+
+	private RetryPolicy retryPolicyOf(LeasedJob job) {
+		JobHandlers.Registered handler = (job.job() != null) ? this.handlers.get(job.job().type()) : null;
+		return (handler != null && handler.options().retryPolicy() != null) ? handler.options().retryPolicy()
+				: this.retryPolicy;
+	}
+
+	private void notifyListener(Consumer<JobExecutionListener> call) {
+		try {
+			call.accept(this.listener);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A job execution listener failed", ex);
+		}
+	}
+
+	private static Duration waited(LeasedJob job) {
+		if (job.job() == null) {
+			return Duration.ZERO;
+		}
+		Duration waited = Duration.between(job.job().createdAt(), job.leasedAt());
+		return waited.isNegative() ? Duration.ZERO : waited;
+	}
+
+	private static String typeOf(LeasedJob job) {
+		return (job.job() != null) ? job.job().type() : "unreadable";
+	}
+
+	private static String describe(Throwable failure) {
+		String message = failure.getMessage();
+		return (message == null || message.isBlank()) ? failure.getClass().getName() : message;
+	}
+
+	private static String stackTrace(Throwable failure) {
+		StringWriter out = new StringWriter();
+		failure.printStackTrace(new PrintWriter(out));
+		String trace = out.toString();
+		return (trace.length() <= STACK_TRACE_LIMIT) ? trace : trace.substring(0, STACK_TRACE_LIMIT) + "\n\t...";
+	}
+
+	private static Duration earliest(Duration current, Duration candidate) {
+		return (current == null || (candidate != null && candidate.compareTo(current) < 0)) ? candidate : current;
+	}
+
+	private static Duration clamp(Duration value, Duration min, Duration max) {
+		return (value.compareTo(min) < 0) ? min : (value.compareTo(max) > 0) ? max : value;
+	}
+
+	private static void join(Thread thread, long deadline) {
+		try {
+			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ThreadFactory threads(String prefix, boolean daemon) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
+			thread.setDaemon(daemon);
+			return thread;
+		};
+	}
+
+	private static String defaultId() {
+		String process = ManagementFactory.getRuntimeMXBean().getName();
+		return process + "-" + JobIds.next().substring(16);
+	}
+
+	/** Settings of a {@link Worker}. */
+	public static final class Builder {
+
+		private final List<RedisJobQueue> queues;
+
+		private int concurrency = 10;
+
+		private Duration timeout;
+
+		private RetryPolicy retryPolicy = RetryPolicy.defaults();
+
+		private long maxJobs;
+
+		private boolean stopWhenEmpty;
+
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		private JobExecutionListener listener = new JobExecutionListener() {
+		};
+
+		private String id;
+
+		private Duration reapInterval;
+
+		private Duration trimInterval = Duration.ofMinutes(1);
+
+		private Builder(List<RedisJobQueue> queues) {
+			this.queues = List.copyOf(queues);
+		}
+
+		/** How many jobs run at once (10 by default). */
+		public Builder concurrency(int concurrency) {
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/** Longest time one attempt may run unless its job or handler says otherwise; none by default. */
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
+		public Builder retryPolicy(RetryPolicy retryPolicy) {
+			this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+			return this;
+		}
+
+		/** Stop after leasing this many jobs (0, the default: no limit). */
+		public Builder maxJobs(long maxJobs) {
+			this.maxJobs = maxJobs;
+			return this;
+		}
+
+		/** Stop once no job is pending and none is running. */
+		public Builder stopWhenEmpty(boolean stopWhenEmpty) {
+			this.stopWhenEmpty = stopWhenEmpty;
+			return this;
+		}
+
+		/** How long {@link Worker#close()} lets running jobs finish (30 s by default). */
+		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+			return this;
+		}
+
+		public Builder listener(JobExecutionListener listener) {
+			this.listener = Objects.requireNonNull(listener, "listener");
+			return this;
+		}
+
+		/** The id written with failures (default: {@code pid@host-xxxx}). */
+		public Builder id(String id) {
+			this.id = id;
+			return this;
+		}
+
+		/** How often expired leases are looked for (default: half the shortest lease, 100 ms to 5 s). */
+		public Builder reapInterval(Duration reapInterval) {
+			this.reapInterval = reapInterval;
+			return this;
+		}
+
+		/** How often retention limits are applied without new jobs finishing (1 min by default). */
+		public Builder trimInterval(Duration trimInterval) {
+			this.trimInterval = Objects.requireNonNull(trimInterval, "trimInterval");
+			return this;
+		}
+
+		public Worker build() {
+			return new Worker(this);
+		}
+
+	}
+
+}

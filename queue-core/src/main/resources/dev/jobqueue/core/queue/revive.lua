@@ -1,0 +1,24 @@
+#!lua
+--[[ Moves dead-lettered jobs back to pending with a fresh retry budget.
+KEYS: the queue's keys (see common.lua)
+ARGV[1] 'ids' to revive the ids that follow, or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
+Returns: number of jobs revived ]]
+-- @include common
+
+local ids
+if ARGV[1] == 'oldest' then
+  ids = redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[2]) - 1)
+else
+  ids = { unpack(ARGV, 2) }
+end
+local revived = 0
+for _, id in ipairs(ids) do
+  if redis.call('ZREM', K_DEAD, id) == 1 then
+    redis.call('HDEL', K_FAILURES, id)
+    redis.call('HDEL', K_STALLS, id)
+    make_ready(id, false)
+    revived = revived + 1
+  end
+end
+if revived > 0 then wake(revived) end
+return revived
