@@ -27,6 +27,14 @@ final class JobHandlers {
 		}
 	}
 
+	<T> void add(String type, Class<T> payloadType, JobProcessor<T> processor, HandlerOptions options) {
+		Objects.requireNonNull(processor, "processor");
+		add(type, payloadType, (JobFunction<T, Object>) (payload, context) -> {
+			processor.process(payload, context);
+			return null;
+		}, options);
+	}
+
 	Registered get(String type) {
 		return this.byType.get(type);
 	}

@@ -86,7 +86,7 @@ public final class Worker implements AutoCloseable {
 
 	private final Duration trimInterval;
 
-	private final JobHandlers handlers = new JobHandlers();
+	private final JobHandlers handlers;
 
 	private final Semaphore slots;
 
@@ -141,6 +141,7 @@ public final class Worker implements AutoCloseable {
 		this.reapInterval = (builder.reapInterval != null) ? builder.reapInterval
 				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
 		this.trimInterval = builder.trimInterval;
+		this.handlers = builder.handlers;
 		this.slots = new Semaphore(this.concurrency);
 	}
 
@@ -158,11 +159,7 @@ public final class Worker implements AutoCloseable {
 	}
 
 	public <T> Worker handle(String type, Class<T> payloadType, JobProcessor<T> processor, HandlerOptions options) {
-		Objects.requireNonNull(processor, "processor");
-		this.handlers.add(type, payloadType, (payload, context) -> {
-			processor.process(payload, context);
-			return null;
-		}, options);
+		this.handlers.add(type, payloadType, processor, options);
 		return this;
 	}
 
@@ -284,6 +281,11 @@ public final class Worker implements AutoCloseable {
 			if (free == 0) {
 				continue;
 			}
+			if (!this.fetching) {
+				// stop() was called while this thread waited for a slot.
+				this.slots.release(free);
+				break;
+			}
 			int leased = 0;
 			Duration nextDue = null;
 			try {
@@ -295,6 +297,10 @@ public final class Worker implements AutoCloseable {
 					if (leased == free) {
 						break;
 					}
+				}
+				if (this.maxJobs > 0 && this.fetched.get() >= this.maxJobs) {
+					this.slots.release(free - leased);
+					break;
 				}
 				if (leased == 0) {
 					this.slots.release(free);
@@ -339,12 +345,8 @@ public final class Worker implements AutoCloseable {
 		}
 		int free = 1 + this.slots.drainPermits();
 		if (this.maxJobs > 0) {
-			long left = this.maxJobs - this.fetched.get();
-			int allowed = (int) Math.max(0, Math.min(free, left));
+			int allowed = (int) Math.max(0, Math.min(free, this.maxJobs - this.fetched.get()));
 			this.slots.release(free - allowed);
-			if (left <= free) {
-				this.fetching = false;
-			}
 			return allowed;
 		}
 		return free;
@@ -678,8 +680,31 @@ public final class Worker implements AutoCloseable {
 
 		private Duration trimInterval = Duration.ofMinutes(1);
 
+		private final JobHandlers handlers = new JobHandlers();
+
 		private Builder(List<RedisJobQueue> queues) {
 			this.queues = List.copyOf(queues);
+		}
+
+		/** Registers the handler of a job type, as {@link Worker#handle(String, Class, JobProcessor)} does. */
+		public <T> Builder handle(String type, Class<T> payloadType, JobProcessor<T> processor) {
+			return handle(type, payloadType, processor, HandlerOptions.DEFAULTS);
+		}
+
+		public <T> Builder handle(String type, Class<T> payloadType, JobProcessor<T> processor, HandlerOptions options) {
+			this.handlers.add(type, payloadType, processor, options);
+			return this;
+		}
+
+		/** Registers a handler whose return value is stored with the completed job. */
+		public <T> Builder handleWithResult(String type, Class<T> payloadType, JobFunction<T, ?> function) {
+			return handleWithResult(type, payloadType, function, HandlerOptions.DEFAULTS);
+		}
+
+		public <T> Builder handleWithResult(String type, Class<T> payloadType, JobFunction<T, ?> function,
+				HandlerOptions options) {
+			this.handlers.add(type, payloadType, function, options);
+			return this;
 		}
 
 		/** How many jobs run at once (10 by default). */
