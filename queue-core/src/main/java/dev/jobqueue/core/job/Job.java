@@ -2,6 +2,7 @@ package dev.jobqueue.core.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,8 +61,9 @@ public record Job(String id, String type, String queue, String payload, int prio
 	/** A job of {@code type} with a payload that is already JSON. */
 	public static Job ofJson(String type, String json) {
 		PayloadCodec.defaults().readTree(json);
-		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.now(), 0, null, Map.of(), null, null,
-				null, null);
+		// Millisecond precision: what Redis stores, so a job reads back equal to itself.
+		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.now().truncatedTo(ChronoUnit.MILLIS), 0,
+				null, Map.of(), null, null, null, null);
 	}
 
 	/** The payload bound to {@code type}. */

@@ -21,7 +21,8 @@ public interface JobContext {
 
 	/**
 	 * Whether the handler should stop: its timeout passed, its lease was lost (another worker may run
-	 * the job), or the worker is shutting down. The handler thread is also interrupted then.
+	 * the job), or the worker handed the job back when its shutdown timeout ran out. The handler
+	 * thread is also interrupted then, and nothing the attempt does afterwards is recorded.
 	 */
 	boolean isCancelled();
 

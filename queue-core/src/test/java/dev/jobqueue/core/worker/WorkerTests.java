@@ -143,6 +143,32 @@ class WorkerTests {
 	}
 
 	@Test
+	void aCustomBackoffOnThePolicySpacesTheAttempts() {
+		List<Duration> delays = new CopyOnWriteArrayList<>();
+		List<Long> attemptsAt = new CopyOnWriteArrayList<>();
+		start(Worker.builder(this.queue)
+			.retryPolicy(RetryPolicy.defaults().withMaxRetries(2)
+				.withBackoff(dev.jobqueue.core.job.BackOff.custom((retry, error) -> Duration.ofMillis(200L * retry))))
+			.listener(new JobExecutionListener() {
+				@Override
+				public void onRetrying(LeasedJob job, Throwable error, Duration retryDelay, Duration took) {
+					delays.add(retryDelay);
+				}
+			})
+			.handle("send_email", Email.class, (email, ctx) -> {
+				attemptsAt.add(System.nanoTime());
+				throw new IllegalStateException("try again");
+			}));
+		Job job = email("custom");
+		this.queue.enqueue(job);
+
+		awaitState(job.id(), JobState.DEAD);
+		assertThat(delays).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+		assertThat(Duration.ofNanos(attemptsAt.get(1) - attemptsAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+		assertThat(Duration.ofNanos(attemptsAt.get(2) - attemptsAt.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+	}
+
+	@Test
 	void aNonRetryableFailureGoesStraightToTheDeadLetterQueue() {
 		AtomicInteger attempts = new AtomicInteger();
 		start(Worker.builder(this.queue).handle("send_email", Email.class, (email, ctx) -> {
