@@ -2,7 +2,6 @@ package dev.jobqueue.core.job;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +33,9 @@ public record Job(String id, String type, String queue, String payload, int prio
 	public Job {
 		requireText(id, "id");
 		requireText(type, "type");
+		if (type.indexOf('\t') >= 0 || type.indexOf('\n') >= 0) {
+			throw new IllegalArgumentException("A job type must not contain tabs or line breaks");
+		}
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(createdAt, "createdAt");
 		Priority.check(priority);
@@ -55,15 +57,19 @@ public record Job(String id, String type, String queue, String payload, int prio
 
 	/** A job of {@code type} whose payload is {@code payload} written as JSON. */
 	public static Job of(String type, Object payload) {
-		return ofJson(type, PayloadCodec.defaults().write(payload));
+		return create(type, PayloadCodec.defaults().write(payload));
 	}
 
-	/** A job of {@code type} with a payload that is already JSON. */
+	/** A job of {@code type} with a payload that is already JSON; invalid JSON is refused here. */
 	public static Job ofJson(String type, String json) {
 		PayloadCodec.defaults().readTree(json);
+		return create(type, json);
+	}
+
+	private static Job create(String type, String json) {
 		// Millisecond precision: what Redis stores, so a job reads back equal to itself.
-		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.now().truncatedTo(ChronoUnit.MILLIS), 0,
-				null, Map.of(), null, null, null, null);
+		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.ofEpochMilli(System.currentTimeMillis()),
+				0, null, Map.of(), null, null, null, null);
 	}
 
 	/** The payload bound to {@code type}. */

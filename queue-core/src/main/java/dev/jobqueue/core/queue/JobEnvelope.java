@@ -14,12 +14,20 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON a job is stored as in Redis: type, payload, creation time and the options that differ
- * from the defaults. Everything read back is untrusted: a corrupt envelope is an
+ * How a job is stored in Redis: one header line, then the payload JSON exactly as given:
+ * <pre>
+ * send_email&lt;TAB&gt;1732000000000&lt;TAB&gt;{"priority":10,"maxRetries":5}
+ * {"to":"ada@example.com"}
+ * </pre>
+ * The header holds the type, the creation time (epoch ms) and, only when some option differs from
+ * the defaults, the options as JSON. Reading a plain job parses no JSON at all; the payload is bound
+ * once, to the handler's declared type. Everything read back is untrusted: a corrupt envelope is a
  * {@link CorruptJobException} that names what is wrong, and nothing in it selects a Java class.
  * Thread-safe.
  */
@@ -32,13 +40,19 @@ final class JobEnvelope {
 	}
 
 	String encode(Job job) {
-		StringWriter out = new StringWriter(64 + job.payload().length());
+		StringBuilder out = new StringBuilder(48 + job.payload().length()).append(job.type()).append('\t')
+			.append(job.createdAt().toEpochMilli()).append('\t');
+		if (job.priority() != 0 || job.maxRetries() != null || job.timeout() != null || !job.metadata().isEmpty()
+				|| job.backoff() != null) {
+			out.append(encodeOptions(job));
+		}
+		return out.append('\n').append(job.payload()).toString();
+	}
+
+	private String encodeOptions(Job job) {
+		StringWriter out = new StringWriter();
 		try (JsonGenerator json = this.mapper.createGenerator(out)) {
 			json.writeStartObject();
-			json.writeStringProperty("type", job.type());
-			json.writeName("payload");
-			json.writeRawValue(job.payload());
-			json.writeNumberProperty("createdAt", job.createdAt().toEpochMilli());
 			if (job.priority() != 0) {
 				json.writeNumberProperty("priority", job.priority());
 			}
@@ -67,33 +81,75 @@ final class JobEnvelope {
 
 	/** The job stored as {@code envelope}; {@code attempts} comes from Redis's separate counter. */
 	Job decode(String id, String queue, String envelope, int attempts) {
-		JsonNode json;
+		int newline = envelope.indexOf('\n');
+		int firstTab = envelope.indexOf('\t');
+		int secondTab = (firstTab < 0) ? -1 : envelope.indexOf('\t', firstTab + 1);
+		if (newline < 0 || secondTab < 0 || secondTab > newline) {
+			throw new CorruptJobException("Job " + id + " is stored corrupt: the header line is not "
+					+ "'type<TAB>createdAt<TAB>options' followed by the payload");
+		}
 		try {
-			json = this.mapper.readTree(envelope);
+			String type = envelope.substring(0, firstTab);
+			long createdAt = Long.parseLong(envelope, firstTab + 1, secondTab, 10);
+			Options options = (secondTab + 1 < newline) ? readOptions(envelope.substring(secondTab + 1, newline))
+					: Options.NONE;
+			return new Job(id, type, queue, envelope.substring(newline + 1), options.priority(),
+					Instant.ofEpochMilli(createdAt), attempts, options.maxRetries(), options.metadata(), options.timeout(),
+					options.backoff(), null, null);
 		}
-		catch (JacksonException ex) {
-			throw new CorruptJobException("Job " + id + " is stored as something that is not JSON: " + ex.getOriginalMessage());
-		}
-		try {
-			String type = requireText(json, "type");
-			JsonNode payload = json.get("payload");
-			if (payload == null) {
-				throw new CorruptJobException("no payload");
-			}
-			Map<String, String> metadata = new LinkedHashMap<>();
-			JsonNode meta = json.get("metadata");
-			if (meta != null) {
-				meta.properties().forEach((entry) -> metadata.put(entry.getKey(), entry.getValue().asString()));
-			}
-			return new Job(id, type, queue, payload.toString(), json.path("priority").asInt(0),
-					Instant.ofEpochMilli(requireNumber(json, "createdAt")), attempts,
-					json.has("maxRetries") ? json.get("maxRetries").asInt() : null, metadata,
-					json.has("timeoutMs") ? Duration.ofMillis(json.get("timeoutMs").asLong()) : null,
-					json.has("backoff") ? readBackOff(json.get("backoff")) : null, null, null);
-		}
-		catch (CorruptJobException | IllegalArgumentException ex) {
+		catch (CorruptJobException | IllegalArgumentException | NullPointerException ex) {
 			throw new CorruptJobException("Job " + id + " is stored corrupt: " + ex.getMessage());
 		}
+	}
+
+	/** The options of a job that differ from the defaults. */
+	private record Options(int priority, Integer maxRetries, Duration timeout, Map<String, String> metadata,
+			BackOff backoff) {
+
+		static final Options NONE = new Options(0, null, null, Map.of(), null);
+
+	}
+
+	private Options readOptions(String stored) {
+		int priority = 0;
+		Integer maxRetries = null;
+		Duration timeout = null;
+		BackOff backoff = null;
+		Map<String, String> metadata = Map.of();
+		try (JsonParser json = this.mapper.createParser(stored)) {
+			if (json.nextToken() != JsonToken.START_OBJECT) {
+				throw new CorruptJobException("the options are not a JSON object");
+			}
+			while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = json.currentName();
+				json.nextToken();
+				switch (name) {
+					case "priority" -> priority = json.getIntValue();
+					case "maxRetries" -> maxRetries = json.getIntValue();
+					case "timeoutMs" -> timeout = Duration.ofMillis(json.getLongValue());
+					case "metadata" -> metadata = readMetadata(json);
+					case "backoff" -> backoff = readBackOff(json.readValueAsTree());
+					default -> json.skipChildren();
+				}
+			}
+		}
+		catch (JacksonException ex) {
+			throw new CorruptJobException("the options are not valid JSON: " + ex.getOriginalMessage());
+		}
+		return new Options(priority, maxRetries, timeout, metadata, backoff);
+	}
+
+	private static Map<String, String> readMetadata(JsonParser json) {
+		Map<String, String> metadata = new LinkedHashMap<>();
+		if (json.currentToken() != JsonToken.START_OBJECT) {
+			throw new CorruptJobException("metadata is not an object");
+		}
+		while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+			String key = json.currentName();
+			json.nextToken();
+			metadata.put(key, json.getValueAsString());
+		}
+		return metadata;
 	}
 
 	String encodeError(JobError error) {
@@ -173,14 +229,6 @@ final class JobEnvelope {
 
 	private static Duration millis(JsonNode json, String name) {
 		return Duration.ofMillis(requireNumber(json, name));
-	}
-
-	private static String requireText(JsonNode json, String name) {
-		JsonNode value = json.get(name);
-		if (value == null || !value.isString() || value.asString().isBlank()) {
-			throw new CorruptJobException("no " + name);
-		}
-		return value.asString();
 	}
 
 	private static long requireNumber(JsonNode json, String name) {

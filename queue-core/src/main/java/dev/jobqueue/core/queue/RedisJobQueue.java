@@ -139,9 +139,9 @@ public class RedisJobQueue implements JobQueue {
 		return results;
 	}
 
-	/** Leases up to {@code max} pending jobs without waiting; promotes due delayed jobs first. */
+	/** Leases up to {@code max} (at most 1,000) pending jobs without waiting; promotes due delayed jobs first. */
 	public LeaseBatch lease(int max) {
-		List<?> reply = (List<?>) run(DEQUEUE, List.of(String.valueOf(max),
+		List<?> reply = (List<?>) run(DEQUEUE, List.of(String.valueOf(Math.min(max, BATCH)),
 				String.valueOf(this.options.leaseDuration().toMillis()), String.valueOf(BATCH)));
 		Instant now = Instant.ofEpochMilli(asLong(reply.get(0)));
 		long token = asLong(reply.get(1));

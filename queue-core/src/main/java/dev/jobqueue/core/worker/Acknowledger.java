@@ -98,23 +98,29 @@ final class Acknowledger implements Runnable {
 		}
 	}
 
+	/** Writes one script call per queue; what was written leaves {@code batch}, so a retry sends only the rest. */
 	private void write(List<Pending> batch) {
 		Map<RedisJobQueue, List<Pending>> byQueue = new LinkedHashMap<>();
 		for (Pending item : batch) {
 			byQueue.computeIfAbsent(item.execution().queue, (queue) -> new ArrayList<>()).add(item);
 		}
-		for (Map.Entry<RedisJobQueue, List<Pending>> entry : byQueue.entrySet()) {
-			List<Pending> items = entry.getValue();
-			List<Completion> completions = new ArrayList<>(items.size());
-			for (Pending item : items) {
-				completions.add(new Completion(item.execution().leased, item.resultJson()));
+		try {
+			for (Map.Entry<RedisJobQueue, List<Pending>> entry : byQueue.entrySet()) {
+				List<Pending> items = entry.getValue();
+				List<Completion> completions = new ArrayList<>(items.size());
+				for (Pending item : items) {
+					completions.add(new Completion(item.execution().leased, item.resultJson()));
+				}
+				List<Boolean> acked = entry.getKey().ack(completions);
+				for (int i = 0; i < items.size(); i++) {
+					this.written.accept(items.get(i).execution(), acked.get(i));
+				}
+				items.clear();
 			}
-			List<Boolean> acked = entry.getKey().ack(completions);
-			for (int i = 0; i < items.size(); i++) {
-				this.written.accept(items.get(i).execution(), acked.get(i));
-			}
-			// Written: not to be sent again if a later queue of this batch fails.
-			batch.removeAll(items);
+		}
+		finally {
+			batch.clear();
+			byQueue.values().forEach(batch::addAll);
 		}
 	}
 

@@ -30,6 +30,8 @@ final class Execution implements JobContext {
 
 	final long startedNanos = System.nanoTime();
 
+	private final String key;
+
 	/** Local estimate of when the lease ends, renewed by each heartbeat. */
 	volatile long leaseDeadlineNanos;
 
@@ -45,11 +47,12 @@ final class Execution implements JobContext {
 		this.leased = leased;
 		this.queue = queue;
 		this.worker = worker;
+		this.key = key(leased.queue(), leased.id());
 		this.leaseDeadlineNanos = this.startedNanos + queue.options().leaseDuration().toNanos();
 	}
 
 	String key() {
-		return key(this.leased.queue(), this.leased.id());
+		return this.key;
 	}
 
 	static String key(String queue, String id) {

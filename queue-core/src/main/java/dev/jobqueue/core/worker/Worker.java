@@ -15,9 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +84,8 @@ public final class Worker implements AutoCloseable {
 
 	private final Duration trimInterval;
 
+	private final boolean virtualThreads;
+
 	private final JobHandlers handlers;
 
 	private final Semaphore slots;
@@ -104,7 +104,7 @@ public final class Worker implements AutoCloseable {
 
 	private volatile boolean fetching;
 
-	private ThreadPoolExecutor handlerThreads;
+	private HandlerThreads handlerThreads;
 
 	private ScheduledExecutorService heartbeat;
 
@@ -142,6 +142,7 @@ public final class Worker implements AutoCloseable {
 				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
 		this.trimInterval = builder.trimInterval;
 		this.handlers = builder.handlers;
+		this.virtualThreads = builder.virtualThreads;
 		this.slots = new Semaphore(this.concurrency);
 	}
 
@@ -202,8 +203,8 @@ public final class Worker implements AutoCloseable {
 			throw new IllegalStateException("Worker " + this.id + " was already started");
 		}
 		String shortId = this.id.substring(Math.max(0, this.id.length() - 4));
-		this.handlerThreads = new ThreadPoolExecutor(this.concurrency, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-				new SynchronousQueue<>(), threads("jobqueue-" + shortId + "-handler-", false));
+		this.handlerThreads = HandlerThreads.create("jobqueue-" + shortId + "-handler-", this.concurrency,
+				this.virtualThreads);
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor(threads("jobqueue-" + shortId + "-heartbeat", true));
 		this.maintenance = Executors.newScheduledThreadPool(1, threads("jobqueue-" + shortId + "-maintenance", true));
 		this.acknowledger = new Acknowledger("jobqueue-" + shortId + "-ack", this::completionWritten);
@@ -398,6 +399,10 @@ public final class Worker implements AutoCloseable {
 				recordFailure(execution, failure);
 			}
 		}
+		else {
+			// Abandoned while running (timeout, lost lease, shutdown): the extra thread lent then is not needed now.
+			this.handlerThreads.giveBack();
+		}
 		returnSlot(execution);
 	}
 
@@ -451,6 +456,7 @@ public final class Worker implements AutoCloseable {
 	private void timedOut(Execution execution, Duration timeout) {
 		if (execution.abandon(Execution.Status.TIMED_OUT)) {
 			settled();
+			this.handlerThreads.lend();
 			recordFailure(execution, new JobTimeoutException("Job " + execution.leased.id() + " ran longer than its "
 					+ "timeout of " + timeout + " (attempt " + execution.leased.attempt() + ") and was interrupted"));
 			// A handler that ignores the interrupt keeps its thread, not its slot: the worker goes on.
@@ -461,6 +467,7 @@ public final class Worker implements AutoCloseable {
 	void leaseLost(Execution execution) {
 		if (execution.abandon(Execution.Status.LEASE_LOST)) {
 			settled();
+			this.handlerThreads.lend();
 			cancelTimeout(execution);
 			this.executions.remove(execution.key());
 			returnSlot(execution);
@@ -487,6 +494,7 @@ public final class Worker implements AutoCloseable {
 		for (Execution execution : this.executions.values()) {
 			if (execution.abandon(Execution.Status.RELEASED)) {
 				settled();
+				this.handlerThreads.lend();
 				cancelTimeout(execution);
 				this.executions.remove(execution.key());
 				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution.leased);
@@ -640,13 +648,8 @@ public final class Worker implements AutoCloseable {
 		}
 	}
 
-	private static ThreadFactory threads(String prefix, boolean daemon) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix.endsWith("-") ? prefix + count.incrementAndGet() : prefix);
-			thread.setDaemon(daemon);
-			return thread;
-		};
+	private static ThreadFactory threads(String name, boolean daemon) {
+		return HandlerThreads.platformThreadFactory(name, daemon);
 	}
 
 	private static String defaultId() {
@@ -681,6 +684,8 @@ public final class Worker implements AutoCloseable {
 		private Duration trimInterval = Duration.ofMinutes(1);
 
 		private final JobHandlers handlers = new JobHandlers();
+
+		private boolean virtualThreads = true;
 
 		private Builder(List<RedisJobQueue> queues) {
 			this.queues = List.copyOf(queues);
@@ -762,6 +767,15 @@ public final class Worker implements AutoCloseable {
 		/** How often retention limits are applied without new jobs finishing (1 min by default). */
 		public Builder trimInterval(Duration trimInterval) {
 			this.trimInterval = Objects.requireNonNull(trimInterval, "trimInterval");
+			return this;
+		}
+
+		/**
+		 * Whether handlers run on virtual threads when the JDK has them (21+; on by default). Turn it
+		 * off for handlers that hold a thread inside native code or rely on thread identity.
+		 */
+		public Builder virtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
 			return this;
 		}
 

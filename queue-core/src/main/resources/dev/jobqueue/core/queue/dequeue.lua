@@ -47,13 +47,20 @@ end
 
 local token = redis.call('INCR', K_TOKEN)
 local deadline = now + tonumber(ARGV[2])
+local leases, deadlines = {}, {}
+for i, id in ipairs(ids) do
+  deadlines[2 * i - 1], deadlines[2 * i] = deadline, id
+  leases[2 * i - 1], leases[2 * i] = id, token
+end
+redis.call('ZADD', K_ACTIVE, unpack(deadlines))
+redis.call('HSET', K_LEASES, unpack(leases))
+local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
+local failures = redis.call('HMGET', K_FAILURES, unpack(ids))
 local out = { now, token, -1 }
-for _, id in ipairs(ids) do
-  redis.call('ZADD', K_ACTIVE, deadline, id)
-  redis.call('HSET', K_LEASES, id, token)
+for i, id in ipairs(ids) do
   out[#out + 1] = id
-  out[#out + 1] = redis.call('HGET', K_JOBS, id)
+  out[#out + 1] = envelopes[i]
   out[#out + 1] = redis.call('HINCRBY', K_ATTEMPTS, id, 1)
-  out[#out + 1] = tonumber(redis.call('HGET', K_FAILURES, id) or '0')
+  out[#out + 1] = tonumber(failures[i] or '0')
 end
 return out

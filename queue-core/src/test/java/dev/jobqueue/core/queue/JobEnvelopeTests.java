@@ -30,21 +30,25 @@ class JobEnvelopeTests {
 	}
 
 	@Test
-	void storesOnlyWhatDiffersFromTheDefaults() {
+	void storesAPlainJobAsAHeaderLineAndThePayloadAsGiven() {
 		Job job = Job.ofJson("send_email", "{\"to\":\"a\"}");
-		assertThat(this.envelope.encode(job))
-			.isEqualTo("{\"type\":\"send_email\",\"payload\":{\"to\":\"a\"},\"createdAt\":" + job.createdAt().toEpochMilli() + "}");
+		assertThat(this.envelope.encode(job)).isEqualTo("send_email\t" + job.createdAt().toEpochMilli() + "\t\n{\"to\":\"a\"}");
+		assertThat(this.envelope.encode(job.withPriority(5))).startsWith("send_email\t" + job.createdAt().toEpochMilli()
+				+ "\t{\"priority\":5}\n");
 	}
 
 	@Test
 	void corruptDataIsReportedInPlainWords() {
-		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "[1,2", 1))
-			.withMessageStartingWith("Job j1 is stored as something that is not JSON");
+		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "{not json", 1))
+			.withMessageStartingWith("Job j1 is stored corrupt: the header line is not");
+		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "t\tabc\t\n{}", 1))
+			.withMessageStartingWith("Job j1 is stored corrupt: ");
+		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "\t1\t\n{}", 1))
+			.withMessage("Job j1 is stored corrupt: A job type must not be empty");
+		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "t\t1\t[1,\n{}", 1))
+			.withMessageStartingWith("Job j1 is stored corrupt: the options are not");
 		assertThatExceptionOfType(CorruptJobException.class)
-			.isThrownBy(() -> this.envelope.decode("j1", "q", "{\"payload\":{},\"createdAt\":1}", 1))
-			.withMessage("Job j1 is stored corrupt: no type");
-		assertThatExceptionOfType(CorruptJobException.class)
-			.isThrownBy(() -> this.envelope.decode("j1", "q", "{\"type\":\"t\",\"payload\":{},\"createdAt\":1,\"backoff\":{\"kind\":\"java.lang.Runtime\"}}", 1))
+			.isThrownBy(() -> this.envelope.decode("j1", "q", "t\t1\t{\"backoff\":{\"kind\":\"java.lang.Runtime\"}}\n{}", 1))
 			.withMessageContaining("unknown back-off kind");
 	}
 

@@ -285,7 +285,7 @@ class WorkerTests {
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.deadLetters().size() == 2);
 		assertThat(this.queue.deadLetters().get(corrupt.id()).orElseThrow().message())
-			.startsWith("Job " + corrupt.id() + " is stored as something that is not JSON");
+			.startsWith("Job " + corrupt.id() + " is stored corrupt: the header line is not");
 		assertThat(this.queue.deadLetters().get(missing.id()).orElseThrow().message())
 			.isEqualTo("The data of job " + missing.id() + " is missing from Redis");
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("fine"));

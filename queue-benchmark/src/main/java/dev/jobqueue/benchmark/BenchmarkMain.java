@@ -1,0 +1,80 @@
+package dev.jobqueue.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+import dev.jobqueue.test.LocalRedisServer;
+
+/**
+ * Runs the benchmark against a Redis it is pointed at (or a local one it starts), in a queue of its
+ * own whose keys it removes afterwards, and prints one JSON line per measurement.
+ */
+public final class BenchmarkMain {
+
+	private BenchmarkMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		BenchmarkOptions options;
+		try {
+			options = BenchmarkOptions.parse(args);
+		}
+		catch (RuntimeException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+			return;
+		}
+		run(options, System.out::println);
+		System.exit(0);
+	}
+
+	/** Runs every measurement asked for and hands each line to {@code out}. */
+	static List<JsonLine> run(BenchmarkOptions options, Consumer<JsonLine> out) throws Exception {
+		LocalRedisServer local = null;
+		String host = options.host();
+		int port = options.port();
+		if (host == null) {
+			local = LocalRedisServer.builder().setting("appendonly", "no").build().start();
+			host = local.host();
+			port = local.port();
+		}
+		List<JsonLine> lines = new ArrayList<>();
+		Consumer<JsonLine> sink = (line) -> {
+			lines.add(line);
+			out.accept(line);
+		};
+		ConnectionPoolConfig pool = new ConnectionPoolConfig();
+		pool.setMaxTotal(Math.max(64, options.concurrency() + 16));
+		pool.setMaxIdle(pool.getMaxTotal());
+		try (RedisClient redis = RedisClient.builder().hostAndPort(new HostAndPort(host, port))
+			.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(10_000).build()).poolConfig(pool).build()) {
+			Measurements measurements = new Measurements(redis, host, port, options);
+			for (String what : options.what()) {
+				switch (what) {
+					case "baseline" -> measurements.redisBaseline(sink);
+					case "throughput" -> measurements.throughput(sink);
+					case "latency" -> {
+						measurements.latency(500, sink);
+						measurements.latency(2_000, sink);
+					}
+					case "memory" -> measurements.memory(sink);
+					default -> throw new IllegalArgumentException(what);
+				}
+			}
+		}
+		finally {
+			if (local != null) {
+				local.close();
+			}
+		}
+		return lines;
+	}
+
+}

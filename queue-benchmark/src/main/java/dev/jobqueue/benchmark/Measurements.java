@@ -1,0 +1,241 @@
+package dev.jobqueue.benchmark;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import redis.clients.jedis.RedisClient;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobIds;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.QueueOptions;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.Retention;
+import dev.jobqueue.core.worker.JobExecutionListener;
+import dev.jobqueue.core.worker.Worker;
+
+/** The measurements, each the same as the peer script of the same name does it. Not thread-safe. */
+final class Measurements {
+
+	/** The peers' no-op job: {@code data: { i }}. */
+	record NoOp(int i) {
+	}
+
+	/** The latency job: enqueue time in this JVM's nanoTime. */
+	record Stamp(long t) {
+	}
+
+	/** The memory job: the peer's send_email payload. */
+	record Email(String to, String subject) {
+	}
+
+	private static final int BULK = 1_000;
+
+	private final RedisClient redis;
+
+	private final String host;
+
+	private final int port;
+
+	private final BenchmarkOptions options;
+
+	Measurements(RedisClient redis, String host, int port, BenchmarkOptions options) {
+		this.redis = redis;
+		this.host = host;
+		this.port = port;
+		this.options = options;
+	}
+
+	/**
+	 * Bulk enqueue of N jobs, draining them with concurrency C, and N single enqueues from many
+	 * threads. A first, unreported round of the same work lets the JIT compile the hot paths.
+	 */
+	void throughput(Consumer<JsonLine> out) throws Exception {
+		round(Math.min(this.options.jobs(), 20_000), (line) -> {
+		});
+		round(this.options.jobs(), out);
+	}
+
+	private void round(int n, Consumer<JsonLine> out) throws Exception {
+		RedisJobQueue queue = queue("bench");
+		try {
+			List<Job> jobs = new ArrayList<>(n);
+			for (int i = 0; i < n; i++) {
+				jobs.add(Job.of("noop", new NoOp(i)));
+			}
+			long start = System.nanoTime();
+			for (int from = 0; from < n; from += BULK) {
+				queue.enqueueAll(jobs.subList(from, Math.min(n, from + BULK)));
+			}
+			double enqueueSeconds = seconds(start);
+			jobs = null;
+
+			CountDownLatch done = new CountDownLatch(n);
+			Worker worker = Worker.builder(queue).concurrency(this.options.concurrency())
+				.listener(new JobExecutionListener() {
+					@Override
+					public void onCompleted(LeasedJob job, Duration took) {
+						done.countDown();
+					}
+				})
+				.handle("noop", NoOp.class, (noOp, ctx) -> {
+				})
+				.build();
+			start = System.nanoTime();
+			worker.start();
+			done.await();
+			double processSeconds = seconds(start);
+			worker.stop(Duration.ofSeconds(10));
+			long heapAfterDrain = usedHeapAfterGc();
+
+			int singles = Math.min(n, 20_000);
+			ExecutorService producers = Executors.newFixedThreadPool(Math.min(64, this.options.concurrency() + 14));
+			AtomicInteger next = new AtomicInteger();
+			List<Future<?>> running = new ArrayList<>();
+			start = System.nanoTime();
+			for (int t = 0; t < 64; t++) {
+				running.add(producers.submit(() -> {
+					int i;
+					while ((i = next.getAndIncrement()) < singles) {
+						queue.enqueue(Job.of("noop", new NoOp(i)));
+					}
+				}));
+			}
+			for (Future<?> producer : running) {
+				producer.get();
+			}
+			double singleSeconds = seconds(start);
+			producers.shutdown();
+
+			out.accept(new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency())
+				.put("enqueue_bulk_per_s", Math.round(n / enqueueSeconds))
+				.put("process_per_s", Math.round(n / processSeconds))
+				.put("enqueue_single_pipelined_per_s", Math.round(singles / singleSeconds))
+				.put("heap_after_drain_mb", heapAfterDrain / (1024 * 1024)));
+		}
+		finally {
+			delete(queue);
+		}
+	}
+
+	/** Time from enqueue to handler start at a steady rate, concurrency 10, as the peer's latency script. */
+	void latency(int rate, Consumer<JsonLine> out) throws Exception {
+		int total = rate * this.options.seconds();
+		RedisJobQueue queue = queue("latq");
+		List<Double> latencies = Collections.synchronizedList(new ArrayList<>(total));
+		try (Worker worker = Worker.builder(queue).concurrency(10)
+			.handle("x", Stamp.class, (stamp, ctx) -> latencies.add((System.nanoTime() - stamp.t()) / 1e6))
+			.build()
+			.start()) {
+			long start = System.nanoTime();
+			int sent = 0;
+			while (sent < total) {
+				long due = Math.min(total, (System.nanoTime() - start) * rate / 1_000_000_000L);
+				while (sent < due) {
+					queue.enqueue(Job.of("x", new Stamp(System.nanoTime())));
+					sent++;
+				}
+				TimeUnit.MICROSECONDS.sleep(500);
+			}
+			while (latencies.size() < total) {
+				TimeUnit.MILLISECONDS.sleep(20);
+			}
+		}
+		finally {
+			delete(queue);
+		}
+		List<Double> sorted = new ArrayList<>(latencies);
+		Collections.sort(sorted);
+		out.accept(new JsonLine("jobqueue").put("rate", rate).put("n", total)
+			.put("p50_ms", percentile(sorted, 0.5)).put("p99_ms", percentile(sorted, 0.99)).put("max_ms", percentile(sorted, 1)));
+	}
+
+	/** Redis memory growth per waiting job, for 10,000 jobs of the peer's send_email payload. */
+	void memory(Consumer<JsonLine> out) {
+		int n = 10_000;
+		RedisJobQueue queue = queue("memq");
+		try {
+			queue.enqueue(Job.of("warm", new Email("warm", "up")));
+			delete(queue);
+			long before = usedMemory();
+			for (int from = 0; from < n; from += BULK) {
+				List<Job> jobs = new ArrayList<>(BULK);
+				for (int j = from; j < from + BULK; j++) {
+					jobs.add(Job.of("send_email", new Email("user" + j + "@example.com", "Hello")));
+				}
+				queue.enqueueAll(jobs);
+			}
+			out.accept(new JsonLine("jobqueue").put("bytes_per_waiting_job", Math.round((usedMemory() - before) / (double) n)));
+		}
+		finally {
+			delete(queue);
+		}
+	}
+
+	/** What this Redis does with the simplest queue commands at all: LPUSH and RPOP from 50 clients. */
+	void redisBaseline(Consumer<JsonLine> out) throws Exception {
+		List<String> command = List.of("redis-benchmark", "-h", this.host, "-p", String.valueOf(this.port), "-c", "50",
+				"-n", "200000", "-t", "lpush,rpop", "-q", "--csv");
+		JsonLine line = new JsonLine("redis-benchmark").put("clients", 50);
+		Process process;
+		try {
+			process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		}
+		catch (java.io.IOException ex) {
+			out.accept(line.put("skipped", "redis-benchmark is not on PATH"));
+			return;
+		}
+		try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			String row;
+			while ((row = reader.readLine()) != null) {
+				String[] cells = row.replace("\"", "").split(",");
+				if (cells.length > 1 && (cells[0].equals("LPUSH") || cells[0].equals("RPOP"))) {
+					line.put(cells[0].toLowerCase() + "_per_s", Math.round(Double.parseDouble(cells[1])));
+				}
+			}
+		}
+		process.waitFor();
+		out.accept(line);
+	}
+
+	private RedisJobQueue queue(String name) {
+		return new RedisJobQueue(this.redis, name + "-" + JobIds.next().substring(14),
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+	}
+
+	private void delete(RedisJobQueue queue) {
+		this.redis.del(queue.keys().all().toArray(String[]::new));
+	}
+
+	private long usedMemory() {
+		return this.redis.info("memory").lines().filter((line) -> line.startsWith("used_memory:"))
+			.mapToLong((line) -> Long.parseLong(line.substring("used_memory:".length()).trim())).findFirst().orElseThrow();
+	}
+
+	private static long usedHeapAfterGc() {
+		System.gc();
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	private static double seconds(long startNanos) {
+		return (System.nanoTime() - startNanos) / 1e9;
+	}
+
+	private static String percentile(List<Double> sorted, double p) {
+		return String.format(java.util.Locale.ROOT, "%.2f", sorted.get((int) Math.floor(p * (sorted.size() - 1))));
+	}
+
+}
