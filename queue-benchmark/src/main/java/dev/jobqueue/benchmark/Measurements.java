@@ -131,9 +131,18 @@ final class Measurements {
 		}
 	}
 
-	/** Time from enqueue to handler start at a steady rate, concurrency 10, as the peer's latency script. */
+	/**
+	 * Time from enqueue to handler start at a steady rate, concurrency 10, as the peer's latency
+	 * script; after an unreported warm-up of two seconds at the same rate.
+	 */
 	void latency(int rate, Consumer<JsonLine> out) throws Exception {
-		int total = rate * this.options.seconds();
+		latency(rate, Math.min(2, this.options.seconds()), (line) -> {
+		});
+		latency(rate, this.options.seconds(), out);
+	}
+
+	private void latency(int rate, int seconds, Consumer<JsonLine> out) throws Exception {
+		int total = rate * seconds;
 		RedisJobQueue queue = queue("latq");
 		List<Double> latencies = Collections.synchronizedList(new ArrayList<>(total));
 		try (Worker worker = Worker.builder(queue).concurrency(10)
