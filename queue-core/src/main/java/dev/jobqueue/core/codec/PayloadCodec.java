@@ -51,6 +51,17 @@ public final class PayloadCodec {
 		}
 	}
 
+	/** Binds JSON to a generic type such as {@code List<Email>}; a mismatch is a {@link PayloadBindingException}. */
+	public Object read(String json, java.lang.reflect.Type type) {
+		try {
+			return this.mapper.readValue(json, this.mapper.constructType(type));
+		}
+		catch (JacksonException ex) {
+			throw new PayloadBindingException("The payload does not bind to " + type.getTypeName() + ": "
+					+ ex.getOriginalMessage(), ex);
+		}
+	}
+
 	/** Parses JSON, failing with a clear message when it is not JSON. */
 	public JsonNode readTree(String json) {
 		try {

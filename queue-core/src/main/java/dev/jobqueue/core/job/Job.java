@@ -57,7 +57,12 @@ public record Job(String id, String type, String queue, String payload, int prio
 
 	/** A job of {@code type} whose payload is {@code payload} written as JSON. */
 	public static Job of(String type, Object payload) {
-		return create(type, PayloadCodec.defaults().write(payload));
+		return of(type, payload, PayloadCodec.defaults());
+	}
+
+	/** A job of {@code type} whose payload is written as JSON by {@code codec}. */
+	public static Job of(String type, Object payload, PayloadCodec codec) {
+		return create(type, codec.write(payload));
 	}
 
 	/** A job of {@code type} with a payload that is already JSON; invalid JSON is refused here. */

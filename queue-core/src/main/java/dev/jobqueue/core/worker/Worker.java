@@ -417,8 +417,8 @@ public final class Worker implements AutoCloseable {
 			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker " + this.id
 					+ " (it handles " + this.handlers.types() + ")");
 		}
-		Object payload = execution.queue.options().codec().read(job.payload(), handler.payloadType());
-		return handler.function().apply(payload, execution);
+		Object argument = handler.takesJob() ? job : execution.queue.options().codec().read(job.payload(), handler.payloadType());
+		return handler.function().apply(argument, execution);
 	}
 
 	private void recordFailure(Execution execution, Throwable failure) {
@@ -776,6 +776,15 @@ public final class Worker implements AutoCloseable {
 		 */
 		public Builder virtualThreads(boolean virtualThreads) {
 			this.virtualThreads = virtualThreads;
+			return this;
+		}
+
+		/**
+		 * Registers a handler that receives the whole job, with its payload still JSON: for
+		 * frameworks that bind payloads themselves. Its return value is stored with the job.
+		 */
+		public Builder handleJob(String type, JobFunction<Job, ?> function, HandlerOptions options) {
+			this.handlers.addJobFunction(type, function, options);
 			return this;
 		}
 

@@ -1,0 +1,169 @@
+package dev.jobqueue.spring.actuate.endpoint;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.jobqueue.core.dlq.DeadLetter;
+import dev.jobqueue.core.dlq.DeadLetterQueue;
+import dev.jobqueue.core.job.JobError;
+import dev.jobqueue.core.job.JobInfo;
+import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.spring.container.WorkerContainer;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.queue.JobQueues;
+
+/**
+ * The {@code jobqueue} actuator endpoint: counts per queue, a queue's dead letters, a job by id,
+ * and, when its access is unrestricted ({@code management.endpoint.jobqueue.access=unrestricted}),
+ * retrying and purging dead letters. Payloads are never shown.
+ */
+@Endpoint(id = "jobqueue", defaultAccess = Access.READ_ONLY)
+public class JobQueueEndpoint {
+
+	private static final int DEAD_LETTERS_SHOWN = 50;
+
+	private final JobQueues queues;
+
+	private final JobHandlerEndpointRegistry registry;
+
+	public JobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry) {
+		this.queues = queues;
+		this.registry = registry;
+	}
+
+	/** Every queue's counts and this node's workers. */
+	@ReadOperation
+	public Map<String, Object> queues() {
+		Map<String, Object> queues = new LinkedHashMap<>();
+		this.queues.all().forEach((queue) -> queues.put(queue.name(), counts(queue.stats())));
+		Map<String, Object> workers = new LinkedHashMap<>();
+		for (WorkerContainer container : this.registry.containers()) {
+			workers.put(container.name(), Map.of("queues", container.queues(), "running", container.isRunning(),
+					"active", container.worker().activeCount()));
+		}
+		return Map.of("queues", queues, "workers", workers, "handlers", this.registry.endpoints().stream()
+			.map((endpoint) -> Map.of("type", endpoint.type(), "queue", endpoint.queue(), "method", endpoint.describe()))
+			.toList());
+	}
+
+	/** One queue's counts and its newest dead letters. */
+	@ReadOperation
+	public Map<String, Object> queue(@Selector String queue) {
+		if (!this.queues.contains(queue)) {
+			return null;
+		}
+		RedisJobQueue jobQueue = this.queues.get(queue);
+		DeadLetterQueue deadLetters = jobQueue.deadLetters();
+		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream().map(this::describe).toList();
+		return Map.of("queue", queue, "counts", counts(jobQueue.stats()), "deadLetters", dead);
+	}
+
+	/** One job: state, attempts, result and last error. */
+	@ReadOperation
+	public Map<String, Object> job(@Selector String queue, @Selector String id) {
+		if (!this.queues.contains(queue)) {
+			return null;
+		}
+		return this.queues.get(queue).get(id).map(this::describe).orElse(null);
+	}
+
+	/** {@code retry-all} puts every dead letter back; {@code purge} deletes them all. */
+	@WriteOperation
+	public Map<String, Object> queueAction(@Selector String queue, String action) {
+		DeadLetterQueue deadLetters = existing(queue).deadLetters();
+		return switch (action) {
+			case "retry-all" -> Map.of("action", action, "jobs", deadLetters.retryAll());
+			case "purge" -> Map.of("action", action, "jobs", deadLetters.purge());
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Unknown action; use retry-all or purge");
+		};
+	}
+
+	/** {@code retry} puts a dead letter back; {@code delete} removes it; {@code cancel} cancels a waiting job. */
+	@WriteOperation
+	public Map<String, Object> jobAction(@Selector String queue, @Selector String id, String action) {
+		RedisJobQueue jobQueue = existing(queue);
+		return switch (action) {
+			case "retry" -> Map.of("action", action, "done", jobQueue.deadLetters().retry(id));
+			case "delete" -> Map.of("action", action, "done", jobQueue.deadLetters().delete(id));
+			case "cancel" -> Map.of("action", action, "result", jobQueue.cancel(id).name());
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Unknown action; use retry, delete or cancel");
+		};
+	}
+
+	private RedisJobQueue existing(String queue) {
+		if (!this.queues.contains(queue)) {
+			throw new InvalidEndpointRequestException("No queue '" + queue + "'", "No such queue");
+		}
+		return this.queues.get(queue);
+	}
+
+	private Map<String, Object> describe(JobInfo info) {
+		Map<String, Object> job = new LinkedHashMap<>();
+		job.put("id", info.id());
+		job.put("state", info.state().id());
+		if (info.job() != null) {
+			job.put("type", info.job().type());
+			job.put("queue", info.job().queue());
+			job.put("priority", info.job().priority());
+			job.put("createdAt", info.job().createdAt());
+			job.put("metadata", info.job().metadata());
+		}
+		putIfPresent(job, "stateAt", info.stateAt());
+		job.put("attempts", info.attempts());
+		job.put("failures", info.failures());
+		job.put("stalls", info.stalls());
+		putIfPresent(job, "progress", info.progress());
+		putIfPresent(job, "result", info.result());
+		putError(job, info.lastError());
+		return job;
+	}
+
+	private Map<String, Object> describe(DeadLetter letter) {
+		Map<String, Object> job = new LinkedHashMap<>();
+		job.put("id", letter.id());
+		putIfPresent(job, "type", (letter.job() != null) ? letter.job().type() : null);
+		job.put("failedAt", letter.failedAt());
+		job.put("attempts", letter.attempts());
+		putError(job, letter.error());
+		return job;
+	}
+
+	private static void putError(Map<String, Object> job, JobError error) {
+		if (error != null) {
+			job.put("error", error.message());
+			putIfPresent(job, "errorType", error.exceptionType());
+			putIfPresent(job, "worker", error.workerId());
+		}
+	}
+
+	private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+		if (value != null) {
+			map.put(key, (value instanceof Instant instant) ? instant.toString() : value);
+		}
+	}
+
+	private static Map<String, Long> counts(QueueStats stats) {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		counts.put("pending", stats.pending());
+		counts.put("scheduled", stats.scheduled());
+		counts.put("active", stats.active());
+		counts.put("retrying", stats.retrying());
+		counts.put("dead", stats.dead());
+		counts.put("completed", stats.completed());
+		counts.put("cancelled", stats.cancelled());
+		return counts;
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.jobqueue.spring.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * Marks a bean method as the handler of one job type. The method may take the payload (bound from
+ * JSON to the parameter's declared type, generics included), a
+ * {@link dev.jobqueue.core.job.JobContext}, both, or neither. Throwing fails the attempt; a return
+ * value is stored as the job's result. String attributes accept {@code ${...}} placeholders.
+ * Delivery is at least once: make handlers idempotent (the context tells the attempt number).
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface JobHandler {
+
+	/** The job type, e.g. {@code "send_email"}. */
+	@AliasFor("type")
+	String value() default "";
+
+	/** The job type, e.g. {@code "send_email"}. */
+	@AliasFor("value")
+	String type() default "";
+
+	/** The queue jobs of this type are dispatched to unless a dispatch says otherwise; {@code jobqueue.default-queue} when empty. */
+	String queue() default "";
+
+	/** Retries after the first failure, e.g. {@code "5"}; {@code jobqueue.jobs.max-retries} when empty. */
+	String maxRetries() default "";
+
+	/** Longest time one attempt may run, e.g. {@code "30s"}; {@code jobqueue.jobs.timeout} when empty. */
+	String timeout() default "";
+
+	/** Delays between retries; {@code jobqueue.jobs.backoff} when not given. */
+	Backoff backoff() default @Backoff;
+
+}

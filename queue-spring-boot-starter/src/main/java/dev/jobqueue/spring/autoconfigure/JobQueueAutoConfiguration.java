@@ -1,0 +1,127 @@
+package dev.jobqueue.spring.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import redis.clients.jedis.UnifiedJedis;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.job.BackOff;
+import dev.jobqueue.core.queue.QueueOptions;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.Retention;
+import dev.jobqueue.core.worker.JobExecutionListener;
+import dev.jobqueue.core.worker.RetryPolicy;
+import dev.jobqueue.spring.annotation.JobHandlerAnnotationBeanPostProcessor;
+import dev.jobqueue.spring.container.CompositeJobExecutionListener;
+import dev.jobqueue.spring.dispatch.JobDispatcher;
+import dev.jobqueue.spring.dispatch.RedisJobDispatcher;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.queue.JobQueues;
+
+/**
+ * The job queue's core beans: the Redis client (from {@code spring.data.redis.*}), the configured
+ * queues, the {@link JobDispatcher}, {@code @JobHandler} discovery and the registry that runs the
+ * workers ({@code jobqueue.worker.enabled=false} keeps a node to dispatching). Every bean backs off
+ * when the application defines its own.
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class })
+@ConditionalOnClass(RedisJobQueue.class)
+@EnableConfigurationProperties({ JobQueueProperties.class, DataRedisProperties.class })
+public class JobQueueAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(UnifiedJedis.class)
+	UnifiedJedis jobQueueRedisClient(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			DataRedisProperties redisProperties) {
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable(() -> new DataRedisConnectionDetails() {
+			@Override
+			public Standalone getStandalone() {
+				return Standalone.of(redisProperties.getHost(), redisProperties.getPort(), redisProperties.getDatabase());
+			}
+		});
+		return JobQueueRedisClients.create(details, redisProperties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadCodec jobQueuePayloadCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		JsonMapper mapper = jsonMapper.getIfAvailable();
+		return (mapper != null) ? new PayloadCodec(mapper) : PayloadCodec.defaults();
+	}
+
+	/** Retries and back-off of every job type that does not set its own; a bean of your own may use a custom back-off. */
+	@Bean
+	@ConditionalOnMissingBean
+	RetryPolicy jobQueueRetryPolicy(JobQueueProperties properties) {
+		JobQueueProperties.Jobs jobs = properties.getJobs();
+		return RetryPolicy.defaults().withMaxRetries(jobs.getMaxRetries()).withBackoff(backOff(jobs.getBackoff()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobQueues jobQueues(UnifiedJedis redis, JobQueueProperties properties, PayloadCodec codec) {
+		List<RedisJobQueue> queues = new ArrayList<>();
+		properties.effectiveQueues().forEach((name, queue) -> {
+			QueueOptions options = QueueOptions.defaults()
+				.withKeyPrefix(properties.getKeyPrefix())
+				.withLeaseDuration((queue.getLeaseDuration() != null) ? queue.getLeaseDuration()
+						: properties.getJobs().getLeaseDuration())
+				.withCompletedRetention(retention(properties.getRetention().getCompleted()))
+				.withDeadRetention(retention(properties.getRetention().getDead()))
+				.withMaxStalls(properties.getJobs().getMaxStalls())
+				.withCodec(codec)
+				.withStrictRedisCheck(properties.isStrictRedisCheck());
+			queues.add(new RedisJobQueue(redis, name, options));
+		});
+		return new JobQueues(redis, queues);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobHandlerEndpointRegistry jobHandlerEndpointRegistry(JobQueueProperties properties, JobQueues queues,
+			RetryPolicy retryPolicy, ObjectProvider<JobExecutionListener> listeners) {
+		// Listeners (metrics among them) are looked up when workers start, not while beans are still being created.
+		return new JobHandlerEndpointRegistry(properties, queues, retryPolicy,
+				() -> new CompositeJobExecutionListener(listeners.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static JobHandlerAnnotationBeanPostProcessor jobHandlerAnnotationBeanPostProcessor() {
+		return new JobHandlerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobDispatcher jobDispatcher(JobQueues queues, JobHandlerEndpointRegistry registry, PayloadCodec codec,
+			JobQueueProperties properties) {
+		return new RedisJobDispatcher(queues, registry, codec, properties.getDefaultQueue());
+	}
+
+	static BackOff backOff(JobQueueProperties.Backoff backoff) {
+		return switch (backoff.getKind()) {
+			case FIXED -> backoff.getDelays().isEmpty() ? BackOff.fixed(backoff.getDelay())
+					: BackOff.fixed(backoff.getDelays().toArray(java.time.Duration[]::new));
+			case LINEAR -> BackOff.linear(backoff.getDelay(), backoff.getIncrement(), backoff.getMaxDelay());
+			case EXPONENTIAL -> BackOff.exponential(backoff.getDelay(), backoff.getMultiplier(), backoff.getMaxDelay())
+				.withJitter(backoff.getJitter());
+		};
+	}
+
+	private static Retention retention(JobQueueProperties.Keep keep) {
+		return new Retention(keep.getMaxCount(), keep.getMaxAge());
+	}
+
+}

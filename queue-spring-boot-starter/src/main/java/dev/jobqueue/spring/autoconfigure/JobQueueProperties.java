@@ -1,0 +1,526 @@
+package dev.jobqueue.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the job queue, under {@code jobqueue}. Redis itself is configured once, with
+ * {@code spring.data.redis.*}.
+ */
+@ConfigurationProperties("jobqueue")
+public class JobQueueProperties {
+
+	/** Prefix of every Redis key the queues use. */
+	private String keyPrefix = "jobqueue";
+
+	/** Queue that a job goes to when neither its dispatch nor its handler names one. */
+	private String defaultQueue = "default";
+
+	/** The queues, by name. When none is listed, there is one queue, named after default-queue. */
+	private Map<String, Queue> queues = new LinkedHashMap<>();
+
+	/** Fail at start-up, instead of warning, when Redis's eviction policy or missing persistence put jobs at risk. */
+	private boolean strictRedisCheck;
+
+	private final Worker worker = new Worker();
+
+	private final Jobs jobs = new Jobs();
+
+	private final Retention retention = new Retention();
+
+	/** Endpoints that turn signed HTTP requests into jobs, by name. */
+	private Map<String, Webhook> webhooks = new LinkedHashMap<>();
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public String getDefaultQueue() {
+		return this.defaultQueue;
+	}
+
+	public void setDefaultQueue(String defaultQueue) {
+		this.defaultQueue = defaultQueue;
+	}
+
+	public Map<String, Queue> getQueues() {
+		return this.queues;
+	}
+
+	public void setQueues(Map<String, Queue> queues) {
+		this.queues = queues;
+	}
+
+	public boolean isStrictRedisCheck() {
+		return this.strictRedisCheck;
+	}
+
+	public void setStrictRedisCheck(boolean strictRedisCheck) {
+		this.strictRedisCheck = strictRedisCheck;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public Jobs getJobs() {
+		return this.jobs;
+	}
+
+	public Retention getRetention() {
+		return this.retention;
+	}
+
+	public Map<String, Webhook> getWebhooks() {
+		return this.webhooks;
+	}
+
+	public void setWebhooks(Map<String, Webhook> webhooks) {
+		this.webhooks = webhooks;
+	}
+
+	/** The configured queues, or the default queue alone when none is configured. */
+	public Map<String, Queue> effectiveQueues() {
+		return this.queues.isEmpty() ? Map.of(this.defaultQueue, new Queue()) : this.queues;
+	}
+
+	/** One queue. */
+	public static class Queue {
+
+		/** How many of this queue's jobs run at once on this node, when the queue is not in a pool. */
+		private int concurrency = 10;
+
+		/** How long a job of this queue stays leased without a heartbeat; defaults to jobqueue.jobs.lease-duration. */
+		private Duration leaseDuration;
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+	}
+
+	/** Workers on this node. */
+	public static class Worker {
+
+		/** Whether this node runs workers; a web-only node sets false and only dispatches. */
+		private boolean enabled = true;
+
+		/** How long running jobs may finish at shutdown before their leases are handed back. */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/** Run handlers on virtual threads when the JDK has them (21+). */
+		private boolean virtualThreads = true;
+
+		/** Workers that poll several queues in the given order, by name; other queues get a worker each. */
+		private Map<String, Pool> pools = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public boolean isVirtualThreads() {
+			return this.virtualThreads;
+		}
+
+		public void setVirtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+		}
+
+		public Map<String, Pool> getPools() {
+			return this.pools;
+		}
+
+		public void setPools(Map<String, Pool> pools) {
+			this.pools = pools;
+		}
+
+	}
+
+	/** A worker that polls several queues, highest priority first. */
+	public static class Pool {
+
+		/** Queues to poll, in priority order: a later queue is served only when the earlier ones are empty. */
+		private List<String> queues = new ArrayList<>();
+
+		/** How many jobs of this pool run at once on this node. */
+		private int concurrency = 10;
+
+		public List<String> getQueues() {
+			return this.queues;
+		}
+
+		public void setQueues(List<String> queues) {
+			this.queues = queues;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+	}
+
+	/** Defaults for jobs, which a handler's annotation or a dispatch may override. */
+	public static class Jobs {
+
+		/** Retries after the first failure. */
+		private int maxRetries = 3;
+
+		/** Longest time one attempt may run; none by default. */
+		private Duration timeout;
+
+		/** How long a leased job stays leased without a heartbeat; a worker renews it every third of that. */
+		private Duration leaseDuration = Duration.ofSeconds(30);
+
+		/** How many expired leases (worker died or hung) a job survives before it is dead-lettered as a poison pill. */
+		private int maxStalls = 3;
+
+		private final Backoff backoff = new Backoff();
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public int getMaxStalls() {
+			return this.maxStalls;
+		}
+
+		public void setMaxStalls(int maxStalls) {
+			this.maxStalls = maxStalls;
+		}
+
+		public Backoff getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/** Delays between retries. */
+	public static class Backoff {
+
+		/** fixed, linear or exponential. */
+		private BackoffKind kind = BackoffKind.EXPONENTIAL;
+
+		/** First delay (exponential, linear) or the only delay (fixed, unless delays are listed). */
+		private Duration delay = Duration.ofSeconds(1);
+
+		/** Growth per retry of an exponential back-off. */
+		private double multiplier = 2.0;
+
+		/** Growth per retry of a linear back-off. */
+		private Duration increment = Duration.ofSeconds(1);
+
+		/** Longest delay. */
+		private Duration maxDelay = Duration.ofHours(1);
+
+		/** Delays in turn for a fixed back-off, the last one repeating. */
+		private List<Duration> delays = new ArrayList<>();
+
+		/** Random spread of exponential delays, e.g. 0.2 for +/- 20%. */
+		private double jitter;
+
+		public BackoffKind getKind() {
+			return this.kind;
+		}
+
+		public void setKind(BackoffKind kind) {
+			this.kind = kind;
+		}
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getIncrement() {
+			return this.increment;
+		}
+
+		public void setIncrement(Duration increment) {
+			this.increment = increment;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public List<Duration> getDelays() {
+			return this.delays;
+		}
+
+		public void setDelays(List<Duration> delays) {
+			this.delays = delays;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/** The kinds of back-off. */
+	public enum BackoffKind {
+
+		FIXED, LINEAR, EXPONENTIAL
+
+	}
+
+	/** How long finished jobs are kept in Redis. */
+	public static class Retention {
+
+		/** Completed and cancelled jobs. */
+		private final Keep completed = new Keep(1_000, Duration.ofDays(1));
+
+		/** Dead-lettered jobs. */
+		private final Keep dead = new Keep(10_000, Duration.ofDays(30));
+
+		public Keep getCompleted() {
+			return this.completed;
+		}
+
+		public Keep getDead() {
+			return this.dead;
+		}
+
+	}
+
+	/** Count and age limits; whichever is reached first applies. */
+	public static class Keep {
+
+		/** How many to keep; 0 forgets a job as soon as it finishes. */
+		private long maxCount;
+
+		/** How long to keep one. */
+		private Duration maxAge;
+
+		public Keep() {
+		}
+
+		Keep(long maxCount, Duration maxAge) {
+			this.maxCount = maxCount;
+			this.maxAge = maxAge;
+		}
+
+		public long getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(long maxCount) {
+			this.maxCount = maxCount;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+	}
+
+	/** An HTTP endpoint that turns signed POST requests into jobs. */
+	public static class Webhook {
+
+		/** Request path, e.g. /webhooks/stripe. */
+		private String path;
+
+		/** Type of the job each request becomes. */
+		private String jobType;
+
+		/** Queue of those jobs; defaults to the job type's handler queue or default-queue. */
+		private String queue;
+
+		/** How requests are signed: standard (Standard Webhooks), stripe or github. */
+		private WebhookScheme scheme = WebhookScheme.STANDARD;
+
+		/** The signing secret (Standard Webhooks: whsec_ followed by base64). */
+		private String secret;
+
+		/** More signing secrets accepted at the same time, while a secret is being rotated. */
+		private List<String> secrets = new ArrayList<>();
+
+		/** Largest accepted difference between a request's timestamp and now, in either direction; also how long delivery ids are remembered. */
+		private Duration tolerance = Duration.ofMinutes(5);
+
+		/** Largest accepted body; larger requests are refused while being read. */
+		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		/** Request headers copied into the job's metadata. */
+		private List<String> headers = new ArrayList<>();
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getJobType() {
+			return this.jobType;
+		}
+
+		public void setJobType(String jobType) {
+			this.jobType = jobType;
+		}
+
+		public String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(String queue) {
+			this.queue = queue;
+		}
+
+		public WebhookScheme getScheme() {
+			return this.scheme;
+		}
+
+		public void setScheme(WebhookScheme scheme) {
+			this.scheme = scheme;
+		}
+
+		public String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(String secret) {
+			this.secret = secret;
+		}
+
+		public List<String> getSecrets() {
+			return this.secrets;
+		}
+
+		public void setSecrets(List<String> secrets) {
+			this.secrets = secrets;
+		}
+
+		public Duration getTolerance() {
+			return this.tolerance;
+		}
+
+		public void setTolerance(Duration tolerance) {
+			this.tolerance = tolerance;
+		}
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			this.maxBodySize = maxBodySize;
+		}
+
+		public List<String> getHeaders() {
+			return this.headers;
+		}
+
+		public void setHeaders(List<String> headers) {
+			this.headers = headers;
+		}
+
+		/** Every secret that may sign a request. */
+		public List<String> allSecrets() {
+			List<String> all = new ArrayList<>();
+			if (this.secret != null && !this.secret.isBlank()) {
+				all.add(this.secret);
+			}
+			this.secrets.stream().filter((value) -> value != null && !value.isBlank()).forEach(all::add);
+			return all;
+		}
+
+	}
+
+	/** Signature schemes of webhook senders. */
+	public enum WebhookScheme {
+
+		/** The Standard Webhooks specification: webhook-id, webhook-timestamp and webhook-signature headers. */
+		STANDARD,
+
+		/** Stripe's Stripe-Signature header. */
+		STRIPE,
+
+		/** GitHub's X-Hub-Signature-256 header. */
+		GITHUB
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.jobqueue.spring.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Options of one dispatch; anything not set keeps the job type's or the application's default.
+ * Immutable: each method returns a copy.
+ *
+ * @param queue the queue to put the job on
+ * @param priority higher runs first (see {@link dev.jobqueue.core.job.Priority})
+ * @param maxRetries retries after the first failure
+ * @param delay how long to wait before the job may run, judged by Redis's clock
+ * @param runAt when the job may run
+ * @param timeout longest time one attempt may run
+ * @param id the job id, an idempotency key: dispatching an id that exists creates nothing
+ * @param metadata string pairs stored with the job, for tracing and debugging
+ */
+public record DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
+		Duration timeout, String id, Map<String, String> metadata) {
+
+	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of());
+
+	public DispatchOptions {
+		metadata = Map.copyOf(metadata);
+	}
+
+	public static DispatchOptions none() {
+		return NONE;
+	}
+
+	public static DispatchOptions onQueue(String queue) {
+		return NONE.queue(queue);
+	}
+
+	public DispatchOptions queue(String queue) {
+		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions priority(int priority) {
+		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions maxRetries(int maxRetries) {
+		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions delay(Duration delay) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions runAt(Instant runAt) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions timeout(Duration timeout) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
+				this.metadata);
+	}
+
+	public DispatchOptions id(String id) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
+				this.metadata);
+	}
+
+	public DispatchOptions metadata(String key, String value) {
+		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
+		metadata.put(key, value);
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, metadata);
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.jobqueue.spring.dispatch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
+import dev.jobqueue.spring.queue.JobQueues;
+
+/** A {@link JobDispatcher} that stores jobs in the application's Redis queues. Thread-safe. */
+public class RedisJobDispatcher implements JobDispatcher {
+
+	private final JobQueues queues;
+
+	private final JobHandlerEndpointRegistry endpoints;
+
+	private final PayloadCodec codec;
+
+	private final String defaultQueue;
+
+	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
+			String defaultQueue) {
+		this.queues = queues;
+		this.endpoints = endpoints;
+		this.codec = codec;
+		this.defaultQueue = defaultQueue;
+	}
+
+	@Override
+	public String dispatch(String type, Object payload, DispatchOptions options) {
+		Job job = job(type, payload, options);
+		return this.queues.get(job.queue()).enqueue(job).id();
+	}
+
+	@Override
+	public List<String> dispatchAll(String type, List<?> payloads, DispatchOptions options) {
+		if (options.id() != null && payloads.size() > 1) {
+			throw new IllegalArgumentException("One id cannot be the idempotency key of " + payloads.size() + " jobs");
+		}
+		Map<String, List<Job>> byQueue = new LinkedHashMap<>();
+		List<Job> jobs = new ArrayList<>(payloads.size());
+		for (Object payload : payloads) {
+			Job job = job(type, payload, options);
+			jobs.add(job);
+			byQueue.computeIfAbsent(job.queue(), (queue) -> new ArrayList<>()).add(job);
+		}
+		byQueue.forEach((queue, batch) -> this.queues.get(queue).enqueueAll(batch));
+		return jobs.stream().map(Job::id).toList();
+	}
+
+	@Override
+	public Object dispatchSync(String type, Object payload) {
+		MethodJobHandlerEndpoint endpoint = this.endpoints.endpoint(type)
+			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + type + "' in this application"));
+		Job job = job(type, payload, DispatchOptions.none()).withAttempts(1);
+		try {
+			return endpoint.invoke(job, new InlineJobContext(job));
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new JobExecutionException("Job type '" + type + "' failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Job job(String type, Object payload, DispatchOptions options) {
+		Job job = Job.of(type, payload, this.codec);
+		String queue = (options.queue() != null) ? options.queue()
+				: this.endpoints.endpoint(type).map(MethodJobHandlerEndpoint::queue).orElse(this.defaultQueue);
+		job = job.withQueue(queue);
+		if (options.id() != null) {
+			job = job.withId(options.id());
+		}
+		if (options.priority() != null) {
+			job = job.withPriority(options.priority());
+		}
+		if (options.maxRetries() != null) {
+			job = job.withMaxRetries(options.maxRetries());
+		}
+		if (options.timeout() != null) {
+			job = job.withTimeout(options.timeout());
+		}
+		if (options.delay() != null) {
+			job = job.withDelay(options.delay());
+		}
+		if (options.runAt() != null) {
+			job = job.withRunAt(options.runAt());
+		}
+		if (!options.metadata().isEmpty()) {
+			job = job.withMetadata(options.metadata());
+		}
+		return job;
+	}
+
+	/** The context of a job run by {@link #dispatchSync}: never cancelled; progress is not stored. */
+	private record InlineJobContext(Job job) implements JobContext {
+
+		@Override
+		public String jobId() {
+			return this.job.id();
+		}
+
+		@Override
+		public String type() {
+			return this.job.type();
+		}
+
+		@Override
+		public String queue() {
+			return this.job.queue();
+		}
+
+		@Override
+		public int attempt() {
+			return 1;
+		}
+
+		@Override
+		public Map<String, String> metadata() {
+			return this.job.metadata();
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return Thread.currentThread().isInterrupted();
+		}
+
+		@Override
+		public void updateProgress(int progress) {
+		}
+
+	}
+
+}

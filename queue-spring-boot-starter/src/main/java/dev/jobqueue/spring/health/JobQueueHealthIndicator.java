@@ -1,0 +1,60 @@
+package dev.jobqueue.spring.health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.spring.container.WorkerContainer;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.queue.JobQueues;
+
+/**
+ * UP when Redis answers and this node's workers run; DOWN when Redis is unreachable or a worker
+ * stopped while the application runs. Details list each queue's counts and each worker's state.
+ */
+public class JobQueueHealthIndicator extends AbstractHealthIndicator {
+
+	private final JobQueues queues;
+
+	private final JobHandlerEndpointRegistry registry;
+
+	private final boolean workersEnabled;
+
+	public JobQueueHealthIndicator(JobQueues queues, JobHandlerEndpointRegistry registry, boolean workersEnabled) {
+		super("Job queue health check failed");
+		this.queues = queues;
+		this.registry = registry;
+		this.workersEnabled = workersEnabled;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		this.queues.redis().ping();
+		Map<String, Object> counts = new LinkedHashMap<>();
+		for (RedisJobQueue queue : this.queues.all()) {
+			QueueStats stats = queue.stats();
+			counts.put(queue.name(), Map.of("ready", stats.pending(), "scheduled", stats.scheduled(), "active",
+					stats.active(), "retrying", stats.retrying(), "dead", stats.dead()));
+		}
+		builder.up().withDetail("queues", counts);
+		if (!this.workersEnabled) {
+			builder.withDetail("workers", "disabled on this node (jobqueue.worker.enabled=false)");
+			return;
+		}
+		Map<String, String> workers = new LinkedHashMap<>();
+		boolean allRunning = true;
+		for (WorkerContainer container : this.registry.containers()) {
+			workers.put(container.name(), container.isRunning() ? "running" : "stopped");
+			allRunning &= container.isRunning();
+		}
+		builder.withDetail("workers", workers);
+		if (this.registry.isRunning() && !allRunning) {
+			builder.down();
+		}
+	}
+
+}
