@@ -1,0 +1,77 @@
+package dev.jobqueue.spring.autoconfigure.web;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
+import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
+import dev.jobqueue.spring.queue.JobQueues;
+import dev.jobqueue.spring.web.GitHubSignatureVerifier;
+import dev.jobqueue.spring.web.JobWebhookHandler;
+import dev.jobqueue.spring.web.StandardWebhooksVerifier;
+import dev.jobqueue.spring.web.StripeSignatureVerifier;
+import dev.jobqueue.spring.web.WebhookSignatureVerifier;
+
+/**
+ * Maps each {@code jobqueue.webhooks.<name>.path} to a handler that turns signed requests into jobs,
+ * in servlet web applications. A webhook without a path, job type or secret fails start-up.
+ */
+@AutoConfiguration(after = JobQueueAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBean(JobQueues.class)
+public class JobQueueWebhookAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jobQueueWebhookHandlerMapping")
+	SimpleUrlHandlerMapping jobQueueWebhookHandlerMapping(JobQueueProperties properties, JobQueues queues,
+			JobHandlerEndpointRegistry registry, PayloadCodec codec) {
+		Map<String, Object> handlers = new LinkedHashMap<>();
+		properties.getWebhooks().forEach((name, webhook) -> {
+			String prefix = "jobqueue.webhooks." + name + ".";
+			require(webhook.getPath(), prefix + "path");
+			require(webhook.getJobType(), prefix + "job-type");
+			List<String> secrets = webhook.allSecrets();
+			if (secrets.isEmpty()) {
+				throw new IllegalStateException("Webhook '" + name + "' has no secret: set " + prefix + "secret");
+			}
+			String queue = (webhook.getQueue() != null) ? webhook.getQueue()
+					: registry.endpoint(webhook.getJobType()).map(MethodJobHandlerEndpoint::queue)
+						.orElse(properties.getDefaultQueue());
+			handlers.put(webhook.getPath(), new JobWebhookHandler(name, webhook.getJobType(), queues.get(queue),
+					verifier(webhook, secrets), webhook.getMaxBodySize().toBytes(), webhook.getTolerance(),
+					webhook.getHeaders(), codec, Clock.systemUTC()));
+		});
+		// Before the resource handler's catch-all mapping, which would otherwise answer these paths.
+		return new SimpleUrlHandlerMapping(handlers, -1);
+	}
+
+	private static WebhookSignatureVerifier verifier(JobQueueProperties.Webhook webhook, List<String> secrets) {
+		return switch (webhook.getScheme()) {
+			case STANDARD -> new StandardWebhooksVerifier(secrets, webhook.getTolerance());
+			case STRIPE -> new StripeSignatureVerifier(secrets, webhook.getTolerance());
+			case GITHUB -> new GitHubSignatureVerifier(secrets);
+		};
+	}
+
+	private static void require(String value, String property) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalStateException("Set " + property + ": a webhook needs it");
+		}
+	}
+
+}
