@@ -63,6 +63,22 @@ public final class LocalRedisServer implements AutoCloseable {
 		}
 	}
 
+	private static LocalRedisServer shared;
+
+	/**
+	 * One server for the whole JVM, started on first use and stopped when the JVM exits: for test
+	 * suites whose application contexts (cached across test classes) outlive any one class. Tests
+	 * that share it keep apart by key prefix, or flush it.
+	 */
+	public static synchronized LocalRedisServer shared() {
+		if (shared == null) {
+			LocalRedisServer server = create().start();
+			Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jobqueue-shared-redis-stop"));
+			shared = server;
+		}
+		return shared;
+	}
+
 	/** A server with the default settings: loopback, a free port, AOF on (fsync every second), no RDB snapshots. */
 	public static LocalRedisServer create() {
 		return builder().build();

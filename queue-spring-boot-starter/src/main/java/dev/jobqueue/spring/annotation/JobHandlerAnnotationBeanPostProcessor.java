@@ -85,12 +85,12 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 
 	/** The annotation's own retry and timeout settings, over the application's defaults. */
 	private HandlerOptions options(JobHandler annotation, Method method) {
-		RetryPolicy policy = null;
-		String maxRetries = resolve(annotation.maxRetries());
-		Backoff backoff = annotation.backoff();
-		if (!maxRetries.isEmpty() || backoff.kind() != Backoff.Kind.DEFAULT) {
-			policy = this.beanFactory.getBean(RetryPolicy.class);
-			try {
+		try {
+			RetryPolicy policy = null;
+			String maxRetries = resolve(annotation.maxRetries());
+			Backoff backoff = annotation.backoff();
+			if (!maxRetries.isEmpty() || backoff.kind() != Backoff.Kind.DEFAULT) {
+				policy = this.beanFactory.getBean(RetryPolicy.class);
 				if (!maxRetries.isEmpty()) {
 					policy = policy.withMaxRetries(Integer.parseInt(maxRetries));
 				}
@@ -98,13 +98,13 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 					policy = policy.withBackoff(backOff(backoff));
 				}
 			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("@JobHandler method " + method.getName() + " has a bad retry setting: "
-						+ ex.getMessage(), ex);
-			}
+			String timeout = resolve(annotation.timeout());
+			return new HandlerOptions(policy, timeout.isEmpty() ? null : duration(timeout, "timeout"));
 		}
-		String timeout = resolve(annotation.timeout());
-		return new HandlerOptions(policy, timeout.isEmpty() ? null : duration(timeout, "timeout"));
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@JobHandler method " + method.getName() + " has a bad setting: "
+					+ ex.getMessage(), ex);
+		}
 	}
 
 	private BackOff backOff(Backoff backoff) {
