@@ -52,14 +52,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 
 	@Override
 	public long retryAll() {
-		long total = 0;
-		long revived;
-		do {
-			revived = RedisJobQueue.asLong(this.queue.run(REVIVE, List.of("oldest", String.valueOf(RedisJobQueue.BATCH))));
-			total += revived;
-		}
-		while (revived > 0);
-		return total;
+		return inBatches(REVIVE, List.of("oldest", String.valueOf(RedisJobQueue.BATCH)));
 	}
 
 	@Override
@@ -69,13 +62,18 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 
 	@Override
 	public long purge() {
+		return inBatches(PURGE, List.of(String.valueOf(RedisJobQueue.BATCH)));
+	}
+
+	/** Runs a script that handles up to a batch of dead letters until it finds none left; returns the total. */
+	private long inBatches(RedisScript script, List<String> args) {
 		long total = 0;
-		long purged;
+		long done;
 		do {
-			purged = RedisJobQueue.asLong(this.queue.run(PURGE, List.of(String.valueOf(RedisJobQueue.BATCH))));
-			total += purged;
+			done = RedisJobQueue.asLong(this.queue.run(script, args));
+			total += done;
 		}
-		while (purged > 0);
+		while (done > 0);
 		return total;
 	}
 

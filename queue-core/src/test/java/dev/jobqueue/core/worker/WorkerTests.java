@@ -409,6 +409,30 @@ class WorkerTests {
 	}
 
 	@Test
+	void heartbeatsKeepLeasesOfBusyHandlersAliveOnTheirOwnThread() {
+		RedisJobQueue shortLeases = new RedisJobQueue(redis.server().client(), "emails",
+				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(500)));
+		RecordingListener listener = new RecordingListener();
+		// Every slot spins on the CPU for four lease lengths: only a heartbeat of its own keeps the leases.
+		start(Worker.builder(shortLeases).concurrency(2).listener(listener).handle("send_email", Email.class, (email, ctx) -> {
+			long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+		}));
+		Job first = email("busy-1");
+		Job second = email("busy-2");
+		shortLeases.enqueueAll(List.of(first, second));
+
+		for (Job job : List.of(first, second)) {
+			JobInfo done = awaitState(job.id(), JobState.COMPLETED);
+			assertThat(done.attempts()).isEqualTo(1);
+			assertThat(done.stalls()).isZero();
+		}
+		assertThat(listener.events).isEmpty();
+	}
+
+	@Test
 	void progressReportedByAHandlerIsVisibleWhileItRuns() throws Exception {
 		CountDownLatch reported = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
