@@ -26,7 +26,7 @@ final class Execution implements JobContext {
 
 	final RedisJobQueue queue;
 
-	private final Worker worker;
+	private final JobRunner runner;
 
 	final long startedNanos = System.nanoTime();
 
@@ -43,10 +43,10 @@ final class Execution implements JobContext {
 
 	private Thread thread;
 
-	Execution(LeasedJob leased, RedisJobQueue queue, Worker worker) {
+	Execution(LeasedJob leased, RedisJobQueue queue, JobRunner runner) {
 		this.leased = leased;
 		this.queue = queue;
-		this.worker = worker;
+		this.runner = runner;
 		this.key = key(leased.queue(), leased.id());
 		this.leaseDeadlineNanos = this.startedNanos + queue.options().leaseDuration().toNanos();
 	}
@@ -131,7 +131,7 @@ final class Execution implements JobContext {
 	@Override
 	public void updateProgress(int progress) {
 		if (!isCancelled() && !this.queue.updateProgress(this.leased, progress)) {
-			this.worker.leaseLost(this);
+			this.runner.leaseLost(this);
 		}
 	}
 
