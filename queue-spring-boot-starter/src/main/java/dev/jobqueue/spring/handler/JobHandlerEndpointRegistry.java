@@ -118,11 +118,22 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 			this.containers.clear();
 		}
 		Duration timeout = this.properties.getWorker().getShutdownTimeout();
-		// Workers stop in parallel so that the shutdown timeout applies once, not once per worker.
-		CompletableFuture.allOf(stopping.stream()
-			.map((container) -> CompletableFuture.runAsync(() -> container.worker().stop(timeout)))
-			.toArray(CompletableFuture[]::new))
-			.whenComplete((result, error) -> callback.run());
+		// Workers stop in parallel, each on a thread of its own (not a shared pool that may have one
+		// thread), so that the shutdown timeout applies once, not once per worker.
+		CompletableFuture<?>[] stopped = stopping.stream().map((container) -> {
+			CompletableFuture<Void> done = new CompletableFuture<>();
+			Thread thread = new Thread(() -> {
+				try {
+					container.worker().stop(timeout);
+				}
+				finally {
+					done.complete(null);
+				}
+			}, "jobqueue-stop-" + container.name());
+			thread.start();
+			return done;
+		}).toArray(CompletableFuture[]::new);
+		CompletableFuture.allOf(stopped).whenComplete((result, error) -> callback.run());
 	}
 
 	@Override
