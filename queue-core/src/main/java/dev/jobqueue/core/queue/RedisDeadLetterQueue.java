@@ -50,9 +50,10 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 		return RedisJobQueue.asLong(this.queue.run(REVIVE, List.of("ids", id))) == 1;
 	}
 
+	/** Revives the jobs dead now; jobs that die again meanwhile are left for a later call, so this ends. */
 	@Override
 	public long retryAll() {
-		return inBatches(REVIVE, List.of("oldest", String.valueOf(RedisJobQueue.BATCH)));
+		return inBatches(REVIVE, List.of("oldest", String.valueOf(RedisJobQueue.BATCH)), size());
 	}
 
 	@Override
@@ -62,18 +63,18 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 
 	@Override
 	public long purge() {
-		return inBatches(PURGE, List.of(String.valueOf(RedisJobQueue.BATCH)));
+		return inBatches(PURGE, List.of(String.valueOf(RedisJobQueue.BATCH)), Long.MAX_VALUE);
 	}
 
-	/** Runs a script that handles up to a batch of dead letters until it finds none left; returns the total. */
-	private long inBatches(RedisScript script, List<String> args) {
+	/** Runs a script that handles up to a batch of dead letters until none is left or {@code most} were handled. */
+	private long inBatches(RedisScript script, List<String> args, long most) {
 		long total = 0;
 		long done;
 		do {
 			done = RedisJobQueue.asLong(this.queue.run(script, args));
 			total += done;
 		}
-		while (done > 0);
+		while (done > 0 && total < most);
 		return total;
 	}
 

@@ -281,10 +281,7 @@ public class RedisJobQueue implements JobQueue {
 	/** Reclaims up to {@code limit} jobs whose lease expired; poison pills go to the dead-letter queue. */
 	public ReapResult reapExpiredLeases(int limit) {
 		List<?> reply = (List<?>) run(REAP, List.of(String.valueOf(this.options.maxStalls()), String.valueOf(limit)));
-		int separator = reply.indexOf("|");
-		List<String> reclaimed = reply.subList(0, separator).stream().map(String.class::cast).toList();
-		List<String> dead = reply.subList(separator + 1, reply.size()).stream().map(String.class::cast).toList();
-		return new ReapResult(reclaimed, dead);
+		return new ReapResult(strings(reply.get(0)), strings(reply.get(1)));
 	}
 
 	/** Applies the retention limits now; returns how many finished jobs were removed. */
@@ -392,6 +389,10 @@ public class RedisJobQueue implements JobQueue {
 			args.add(job.id());
 			args.add(String.valueOf(job.token()));
 		}
+	}
+
+	private static List<String> strings(Object reply) {
+		return ((List<?>) reply).stream().map(String.class::cast).toList();
 	}
 
 	static long asLong(Object value) {

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,16 @@ final class Acknowledger implements Runnable {
 	/** Told of each pending completion once it is written (true) or refused as stale (false). */
 	private final BiConsumer<Execution, Boolean> written;
 
+	/** Told of each completion given up on: never written, so the job's lease must be left to expire. */
+	private final Consumer<Execution> dropped;
+
 	private final Thread thread;
 
 	private volatile boolean stopping;
 
-	Acknowledger(String name, BiConsumer<Execution, Boolean> written) {
+	Acknowledger(String name, BiConsumer<Execution, Boolean> written, Consumer<Execution> dropped) {
 		this.written = written;
+		this.dropped = dropped;
 		this.thread = new Thread(this, name);
 		this.thread.setDaemon(true);
 	}
@@ -91,8 +96,10 @@ final class Acknowledger implements Runnable {
 				logger.warn("Cannot write {} job completions yet, retrying: {}", batch.size(), ex.getMessage());
 				pause();
 			}
-			catch (RuntimeException ex) {
-				logger.error("Dropped {} job completions that Redis refused; the jobs will run again", batch.size(), ex);
+			catch (Throwable ex) {
+				logger.error("Dropped {} job completions that could not be written; the jobs will run again",
+						batch.size(), ex);
+				batch.forEach((item) -> this.dropped.accept(item.execution()));
 				batch.clear();
 			}
 		}
@@ -128,6 +135,7 @@ final class Acknowledger implements Runnable {
 		if (System.nanoTime() - item.execution().leaseDeadlineNanos > 0) {
 			logger.warn("Gave up writing the completion of job {}: its lease is over, so it will run again",
 					item.execution().leased.id());
+			this.dropped.accept(item.execution());
 			return true;
 		}
 		return false;

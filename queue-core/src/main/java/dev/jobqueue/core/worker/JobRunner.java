@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -35,6 +36,7 @@ import dev.jobqueue.core.queue.RedisJobQueue;
  */
 final class JobRunner {
 
+	// Logged under Worker: that is the class users know and configure.
 	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
 
 	private static final int STACK_TRACE_LIMIT = 8_000;
@@ -74,7 +76,7 @@ final class JobRunner {
 		this.slots = slots;
 		this.timeouts = timeouts;
 		this.handlerThreads = handlerThreads;
-		this.acknowledger = new Acknowledger(threadPrefix + "ack", this::completionWritten);
+		this.acknowledger = new Acknowledger(threadPrefix + "ack", this::completionWritten, this::completionDropped);
 		this.acknowledger.start();
 	}
 
@@ -89,57 +91,83 @@ final class JobRunner {
 		this.handlerThreads.shutdownNow();
 	}
 
-	/** Runs a leased job on a handler thread; its slot is already taken. */
-	void run(RedisJobQueue queue, LeasedJob job) {
+	/**
+	 * Runs a leased job on a handler thread, in the slot the caller took for it. Returns
+	 * {@code false}, with the lease handed back and the slot still the caller's, when the handler
+	 * threads are shut down.
+	 */
+	boolean run(RedisJobQueue queue, LeasedJob job) {
 		Execution execution = new Execution(job, queue, this);
-		this.executions.put(execution.key(), execution);
 		this.running.incrementAndGet();
+		Execution earlier = this.executions.put(execution.key(), execution);
+		if (earlier != null) {
+			// Redis granted this job again, so the earlier lease is gone: that attempt must stop.
+			leaseLost(earlier);
+		}
 		Duration timeout = timeoutOf(job);
 		if (timeout != null) {
 			execution.timeout = this.timeouts.schedule(() -> timedOut(execution, timeout), timeout.toMillis(),
 					TimeUnit.MILLISECONDS);
 		}
-		this.handlerThreads.execute(() -> execute(execution));
+		try {
+			this.handlerThreads.execute(() -> execute(execution));
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			if (execution.abandon(Execution.Status.RELEASED)) {
+				settled();
+			}
+			cancelTimeout(execution);
+			this.executions.remove(execution.key(), execution);
+			execution.returnSlot();
+			giveBack(queue, List.of(job));
+			return false;
+		}
 	}
 
 	private void execute(Execution execution) {
-		execution.attach();
-		Object result = null;
-		Throwable failure = null;
 		try {
-			notifyListener((listener) -> listener.onStarted(execution.leased, waited(execution.leased)));
-			result = invoke(execution);
-		}
-		catch (Throwable ex) {
-			failure = ex;
-		}
-		finally {
-			execution.detach();
-		}
-		cancelTimeout(execution);
-		String resultJson = null;
-		if (failure == null && result != null) {
+			Object result = null;
+			Throwable failure = null;
+			execution.attach();
 			try {
-				resultJson = execution.queue.options().codec().write(result);
+				notifyListener((listener) -> listener.onStarted(execution.leased, waited(execution.leased)));
+				result = invoke(execution);
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
 				failure = ex;
 			}
-		}
-		if (execution.finish()) {
-			settled();
-			if (failure == null) {
-				this.acknowledger.submit(execution, resultJson);
+			finally {
+				execution.detach();
+			}
+			cancelTimeout(execution);
+			String resultJson = null;
+			if (failure == null && result != null) {
+				try {
+					resultJson = execution.queue.options().codec().write(result);
+				}
+				catch (RuntimeException ex) {
+					failure = ex;
+				}
+			}
+			if (execution.finish()) {
+				// The outcome is handed off before the job counts as settled, so a graceful stop waits for it.
+				if (failure == null) {
+					this.acknowledger.submit(execution, resultJson);
+				}
+				else {
+					recordFailure(execution, failure);
+				}
+				settled();
 			}
 			else {
-				recordFailure(execution, failure);
+				// Abandoned while running (timeout, lost lease, shutdown): the extra thread lent then is not needed now.
+				this.handlerThreads.giveBack();
 			}
 		}
-		else {
-			// Abandoned while running (timeout, lost lease, shutdown): the extra thread lent then is not needed now.
-			this.handlerThreads.giveBack();
+		finally {
+			returnSlot(execution);
 		}
-		returnSlot(execution);
 	}
 
 	private Object invoke(Execution execution) throws Exception {
@@ -157,12 +185,14 @@ final class JobRunner {
 		return handler.function().apply(argument, execution);
 	}
 
+	/** Writes a failed attempt as a retry or a dead letter; never throws, and always settles the execution. */
 	private void recordFailure(Execution execution, Throwable failure) {
 		LeasedJob leased = execution.leased;
-		Duration delay = retryPolicyOf(leased).retryDelay(leased.job(), leased.failures() + 1, failure);
-		JobError error = new JobError(describe(failure), failure.getClass().getName(), stackTrace(failure), this.workerId);
-		Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
 		try {
+			Duration delay = retryPolicyOf(leased).retryDelay(leased.job(), leased.failures() + 1, failure);
+			JobError error = new JobError(describe(failure), failure.getClass().getName(), stackTrace(failure),
+					this.workerId);
+			Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
 			boolean written = writeWhileLeased(execution, () -> (delay != null)
 					? execution.queue.retry(leased, error, delay) : execution.queue.deadLetter(leased, error));
 			if (!written) {
@@ -180,23 +210,37 @@ final class JobRunner {
 				notifyListener((listener) -> listener.onDeadLettered(leased, failure, took));
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.error("Could not record the failure of job {}; it will run again when its lease expires: {}",
-					leased.id(), ex.toString());
+		catch (RuntimeException | StackOverflowError ex) {
+			logger.error("Could not record the failure of job {}; it will run again when its lease expires", leased.id(),
+					ex);
 		}
 		finally {
-			this.executions.remove(execution.key());
+			this.executions.remove(execution.key(), execution);
 		}
 	}
 
 	private void timedOut(Execution execution, Duration timeout) {
 		if (execution.abandon(Execution.Status.TIMED_OUT)) {
-			settled();
-			this.handlerThreads.lend();
-			recordFailure(execution, new JobTimeoutException("Job " + execution.leased.id() + " ran longer than its "
-					+ "timeout of " + timeout + " (attempt " + execution.leased.attempt() + ") and was interrupted"));
 			// A handler that ignores the interrupt keeps its thread, not its slot: the worker goes on.
-			returnSlot(execution);
+			this.handlerThreads.lend();
+			JobTimeoutException failure = new JobTimeoutException("Job " + execution.leased.id() + " ran longer than "
+					+ "its timeout of " + timeout + " (attempt " + execution.leased.attempt() + ") and was interrupted");
+			Runnable settle = () -> {
+				try {
+					recordFailure(execution, failure);
+				}
+				finally {
+					settled();
+					returnSlot(execution);
+				}
+			};
+			try {
+				// Written on a handler thread: the timeout thread serves every job's timeout and must not wait.
+				this.handlerThreads.execute(settle);
+			}
+			catch (RejectedExecutionException ex) {
+				settle.run();
+			}
 		}
 	}
 
@@ -205,7 +249,7 @@ final class JobRunner {
 			settled();
 			this.handlerThreads.lend();
 			cancelTimeout(execution);
-			this.executions.remove(execution.key());
+			this.executions.remove(execution.key(), execution);
 			returnSlot(execution);
 			logger.warn("Worker {} lost the lease of job {}: its handler was interrupted and nothing more will be "
 					+ "written for this attempt", this.workerId, execution.leased.id());
@@ -214,7 +258,7 @@ final class JobRunner {
 	}
 
 	void completionWritten(Execution execution, boolean acked) {
-		this.executions.remove(execution.key());
+		this.executions.remove(execution.key(), execution);
 		if (acked) {
 			Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
 			notifyListener((listener) -> listener.onCompleted(execution.leased, took));
@@ -225,6 +269,11 @@ final class JobRunner {
 		}
 	}
 
+	/** A completion the acknowledger could not write: the lease is left to expire, and the job runs again. */
+	void completionDropped(Execution execution) {
+		this.executions.remove(execution.key(), execution);
+	}
+
 	/** Takes every still-running job from its handler and hands its lease back, so it runs again elsewhere at once. */
 	void releaseUnfinished() {
 		Map<RedisJobQueue, List<LeasedJob>> byQueue = new LinkedHashMap<>();
@@ -233,20 +282,22 @@ final class JobRunner {
 				settled();
 				this.handlerThreads.lend();
 				cancelTimeout(execution);
-				this.executions.remove(execution.key());
+				this.executions.remove(execution.key(), execution);
 				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution.leased);
 			}
 		}
-		byQueue.forEach((queue, leases) -> {
-			try {
-				long released = queue.release(leases);
-				logger.info("Worker {} handed back {} unfinished jobs of queue '{}'", this.workerId, released, queue.name());
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Could not hand back {} jobs of queue '{}'; they run again when their lease expires: {}",
-						leases.size(), queue.name(), ex.toString());
-			}
-		});
+		byQueue.forEach(this::giveBack);
+	}
+
+	private void giveBack(RedisJobQueue queue, List<LeasedJob> leases) {
+		try {
+			long released = queue.release(leases);
+			logger.info("Worker {} handed back {} unfinished jobs of queue '{}'", this.workerId, released, queue.name());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand back {} jobs of queue '{}'; they run again when their lease expires: {}",
+					leases.size(), queue.name(), ex.toString());
+		}
 	}
 
 	/** Retries a write while Redis is unreachable and the lease may still be ours. */
@@ -331,7 +382,8 @@ final class JobRunner {
 		try {
 			call.accept(this.listener);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// A listener's failure, even an Error, must not take a worker thread down with it.
 			logger.warn("A job execution listener failed", ex);
 		}
 	}

@@ -34,11 +34,17 @@ final class LeaseHeartbeat implements Runnable {
 
 	@Override
 	public void run() {
-		Map<RedisJobQueue, List<Execution>> byQueue = new LinkedHashMap<>();
-		for (Execution execution : this.executions) {
-			byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution);
+		try {
+			Map<RedisJobQueue, List<Execution>> byQueue = new LinkedHashMap<>();
+			for (Execution execution : this.executions) {
+				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution);
+			}
+			byQueue.forEach(this::extend);
 		}
-		byQueue.forEach(this::extend);
+		catch (Throwable ex) {
+			// A scheduled task that throws is never run again: every lease would then expire.
+			logger.error("Heartbeat failed; it runs again at the next interval", ex);
+		}
 	}
 
 	private void extend(RedisJobQueue queue, List<Execution> executions) {

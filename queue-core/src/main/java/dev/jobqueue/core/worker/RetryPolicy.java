@@ -62,7 +62,9 @@ public record RetryPolicy(int maxRetries, BackOff backoff, List<Class<? extends 
 	}
 
 	private boolean isNonRetryable(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+		// Identity set: a cause chain may loop back on itself.
+		java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		for (Throwable cause = error; cause != null && seen.add(cause); cause = cause.getCause()) {
 			if (cause instanceof NonRetryableJobException) {
 				return true;
 			}

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 
 import dev.jobqueue.core.job.Job;
@@ -101,6 +103,10 @@ public final class Worker implements AutoCloseable {
 		if (this.queues.stream().anyMatch((queue) -> queue.redis() != this.redis)) {
 			throw new IllegalArgumentException("The queues of one worker must share one Redis client");
 		}
+		if (this.queues.size() > 1 && (this.redis instanceof RedisClusterClient || this.redis instanceof JedisCluster)) {
+			// An idle worker blocks on every queue's wake-up list at once, and those live in different slots.
+			throw new IllegalArgumentException("On Redis Cluster a worker takes one queue: build one worker per queue");
+		}
 		if (builder.concurrency < 1) {
 			throw new IllegalArgumentException("Concurrency must be at least 1");
 		}
@@ -170,6 +176,11 @@ public final class Worker implements AutoCloseable {
 		return this.fetched.get();
 	}
 
+	/** Slots free for more jobs: the concurrency minus the jobs this worker holds for running. */
+	public int freeSlots() {
+		return this.slots.availablePermits();
+	}
+
 	/** Number of jobs leased and not settled yet (running, or with an outcome being written). */
 	public int activeCount() {
 		return (this.runner != null) ? this.runner.executions().size() : 0;
@@ -217,7 +228,9 @@ public final class Worker implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.fetching = false;
 		if (Thread.currentThread() != this.fetcher) {
-			join(this.fetcher, deadline);
+			// The fetcher leaves within one blocking wait (at most 500 ms) and one lease call: waiting for
+			// it even past a short timeout keeps it from leasing jobs after the handlers have stopped.
+			join(this.fetcher, Math.max(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos()));
 		}
 		boolean finished = this.runner.awaitHandlers(deadline);
 		if (!finished) {
@@ -258,58 +271,67 @@ public final class Worker implements AutoCloseable {
 			if (free == 0) {
 				continue;
 			}
-			if (!this.fetching) {
-				// stop() was called while this thread waited for a slot.
-				this.slots.release(free);
-				break;
-			}
-			int leased = 0;
+			int started = 0;
 			Duration nextDue = null;
+			boolean failed = false;
 			try {
-				for (RedisJobQueue queue : this.queues) {
-					LeaseBatch batch = queue.lease(free - leased);
+				// stop() may have been called while this thread waited for a slot.
+				for (int i = 0; i < this.queues.size() && this.fetching && started < free; i++) {
+					RedisJobQueue queue = this.queues.get(i);
+					LeaseBatch batch = queue.lease(free - started);
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
-						this.runner.run(queue, job);
+						if (this.runner.run(queue, job)) {
+							started++;
+						}
 					}
-					leased += batch.jobs().size();
 					nextDue = earliest(nextDue, batch.nextDue());
-					if (leased == free) {
-						break;
-					}
-				}
-				if (this.maxJobs > 0 && this.fetched.get() >= this.maxJobs) {
-					this.slots.release(free - leased);
-					break;
-				}
-				if (leased == 0) {
-					this.slots.release(free);
-					if (this.stopWhenEmpty && this.runner.executions().isEmpty()) {
-						break;
-					}
-					RedisJobQueue.awaitWork(this.redis, this.wakeKeys, RedisJobQueue.idleWait(Duration.ofSeconds(1), nextDue));
-				}
-				else {
-					this.slots.release(free - leased);
-				}
-				if (pause > 0) {
-					logger.info("Worker {} reaches Redis again", this.id);
-					pause = 0;
 				}
 			}
 			catch (RuntimeException ex) {
-				this.slots.release(free - leased);
-				pause = (pause == 0) ? 100 : Math.min(pause * 2, 5_000);
-				if (pause == 100) {
-					logger.warn("Worker {} cannot fetch jobs, retrying: {}", this.id, ex.toString());
+				failed = true;
+				pause = backOff(pause, ex);
+			}
+			finally {
+				// Every slot taken and not given to a job goes back, exactly once.
+				this.slots.release(free - started);
+			}
+			if (failed) {
+				continue;
+			}
+			if (pause > 0) {
+				logger.info("Worker {} reaches Redis again", this.id);
+				pause = 0;
+			}
+			if (this.maxJobs > 0 && this.fetched.get() >= this.maxJobs) {
+				break;
+			}
+			if (started == 0 && this.fetching) {
+				if (this.stopWhenEmpty && this.runner.executions().isEmpty()) {
+					break;
 				}
-				sleep(pause);
+				try {
+					RedisJobQueue.awaitWork(this.redis, this.wakeKeys, RedisJobQueue.idleWait(Duration.ofSeconds(1), nextDue));
+				}
+				catch (RuntimeException ex) {
+					pause = backOff(pause, ex);
+				}
 			}
 		}
 		if (this.phase.get() == Phase.RUNNING) {
 			// Ended by itself (max jobs or stop when empty): finish what runs, then stop.
 			stop(this.shutdownTimeout);
 		}
+	}
+
+	/** Waits longer after each failure to reach Redis (100 ms doubling to 5 s); warns on the first. */
+	private long backOff(long pause, RuntimeException ex) {
+		if (pause == 0) {
+			logger.warn("Worker {} cannot fetch jobs, retrying: {}", this.id, ex.toString());
+		}
+		long next = (pause == 0) ? 100 : Math.min(pause * 2, 5_000);
+		sleep(next);
+		return next;
 	}
 
 	private int acquireSlots() {

@@ -4,14 +4,16 @@ script, so reapers racing each other reclaim a job once. A job reclaimed more th
 KEYS: the queue's keys (see common.lua)
 ARGV[1] most reclaims before a job is dead-lettered
 ARGV[2] most leases to reclaim per call
-Returns: { ids put back to pending..., '|', ids dead-lettered... } ]]
+Returns: { { ids put back to pending }, { ids dead-lettered } } ]]
 -- @include common
 
 local now = now_ms()
 local max_stalls = tonumber(ARGV[1])
 local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', '(' .. now, 'LIMIT', 0, tonumber(ARGV[2]))
 local back, dead = {}, {}
-for _, id in ipairs(expired) do
+-- Newest deadline first: each goes to the front, so the longest-waiting job ends up first in line.
+for i = #expired, 1, -1 do
+  local id = expired[i]
   end_lease(id)
   local stalls = redis.call('HINCRBY', K_STALLS, id, 1)
   if stalls > max_stalls then
@@ -25,7 +27,4 @@ for _, id in ipairs(expired) do
   end
 end
 if #back > 0 then wake(#back) end
-local out = back
-out[#out + 1] = '|'
-for _, id in ipairs(dead) do out[#out + 1] = id end
-return out
+return { back, dead }

@@ -6,7 +6,8 @@ Returns: number of leases given back ]]
 -- @include common
 
 local released = 0
-for i = 1, #ARGV, 2 do
+-- Last first: each goes to the front, so the jobs keep the order they were leased in.
+for i = #ARGV - 1, 1, -2 do
   local id = ARGV[i]
   if lease_held(id, ARGV[i + 1]) then
     end_lease(id)

@@ -40,6 +40,15 @@ class RetryPolicyTests {
 	}
 
 	@Test
+	void aCauseChainThatLoopsBackIsWalkedOnce() {
+		RuntimeException first = new RuntimeException("first");
+		RuntimeException second = new RuntimeException("second", first);
+		first.initCause(second);
+
+		assertThat(RetryPolicy.defaults().retryDelay(this.job, 1, first)).isEqualTo(java.time.Duration.ofSeconds(1));
+	}
+
+	@Test
 	void anUnreadableJobGetsThePolicyDefaults() {
 		assertThat(RetryPolicy.defaults().retryDelay(null, 1, new IOException())).isEqualTo(Duration.ofSeconds(1));
 		assertThat(RetryPolicy.defaults().retryDelay(null, 4, new IOException())).isNull();

@@ -433,6 +433,94 @@ class WorkerTests {
 	}
 
 	@Test
+	void aCompletionRedisRefusesLeavesTheJobToRunAgainInsteadOfStuckActive() {
+		AtomicBoolean refusedOnce = new AtomicBoolean();
+		RedisJobQueue refusing = new RedisJobQueue(redis.server().client(), "emails",
+				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(600))) {
+			@Override
+			public List<Boolean> ack(List<dev.jobqueue.core.queue.Completion> completions) {
+				if (refusedOnce.compareAndSet(false, true)) {
+					throw new redis.clients.jedis.exceptions.JedisDataException("OOM command not allowed when used memory > 'maxmemory'");
+				}
+				return super.ack(completions);
+			}
+		};
+		List<Integer> attempts = new CopyOnWriteArrayList<>();
+		start(Worker.builder(refusing).handle("send_email", Email.class, (email, ctx) -> attempts.add(ctx.attempt())));
+		Job job = email("refused");
+		refusing.enqueue(job);
+
+		JobInfo done = awaitState(job.id(), JobState.COMPLETED);
+		assertThat(attempts).containsExactly(1, 2);
+		assertThat(done.stalls()).isEqualTo(1);
+	}
+
+	@Test
+	void failedWaitsWhileRedisIsDownDoNotRaiseTheConcurrency() {
+		Worker worker = start(Worker.builder(this.queue).concurrency(2).handle("send_email", Email.class, (email, ctx) -> {
+			Thread.sleep(30);
+		}));
+		redis.server().stop();
+		// The idle worker's blocking waits fail again and again while Redis is gone.
+		await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> worker.freeSlots() <= 2);
+		redis.server().start();
+
+		for (int i = 0; i < 20; i++) {
+			this.queue.enqueue(email("after-outage-" + i));
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.queue.stats().completed() == 20);
+		await().atMost(Duration.ofSeconds(5)).until(() -> worker.freeSlots() == 2);
+		assertThat(worker.isRunning()).isTrue();
+	}
+
+	@Test
+	void aBackoffThatThrowsNeitherLeaksASlotNorLosesTheJob() {
+		List<String> handled = new CopyOnWriteArrayList<>();
+		start(Worker.builder(new RedisJobQueue(redis.server().client(), "emails",
+				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(500)).withMaxStalls(1)))
+			.concurrency(1)
+			.retryPolicy(RetryPolicy.defaults().withBackoff(dev.jobqueue.core.job.BackOff.custom((retry, error) -> {
+				throw new IllegalStateException("broken back-off");
+			})))
+			.handle("send_email", Email.class, (email, ctx) -> {
+				handled.add(email.to());
+				if (email.to().equals("fails")) {
+					throw new IllegalStateException("boom");
+				}
+			}));
+		Job failing = email("fails");
+		this.queue.enqueue(failing);
+		this.queue.enqueue(email("next"));
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains("next"));
+		// Its failure could not be written: the lease ran out, and after too many of those it is a poison pill.
+		assertThat(awaitState(failing.id(), JobState.DEAD).stalls()).isEqualTo(2);
+	}
+
+	@Test
+	void aListenerThatThrowsAnErrorDoesNotStopTheWorker() {
+		start(Worker.builder(this.queue).listener(new JobExecutionListener() {
+			@Override
+			public void onStarted(LeasedJob job, Duration waited) {
+				throw new AssertionError("listener bug");
+			}
+
+			@Override
+			public void onCompleted(LeasedJob job, Duration took) {
+				throw new AssertionError("listener bug");
+			}
+		}).handle("send_email", Email.class, (email, ctx) -> {
+		}));
+		Job first = email("one");
+		Job second = email("two");
+		this.queue.enqueue(first);
+		awaitState(first.id(), JobState.COMPLETED);
+		this.queue.enqueue(second);
+
+		awaitState(second.id(), JobState.COMPLETED);
+	}
+
+	@Test
 	void progressReportedByAHandlerIsVisibleWhileItRuns() throws Exception {
 		CountDownLatch reported = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
