@@ -78,8 +78,10 @@ public class JobQueueAutoConfiguration {
 				.withKeyPrefix(properties.getKeyPrefix())
 				.withLeaseDuration((queue.getLeaseDuration() != null) ? queue.getLeaseDuration()
 						: properties.getJobs().getLeaseDuration())
-				.withCompletedRetention(retention(properties.getRetention().getCompleted()))
-				.withDeadRetention(retention(properties.getRetention().getDead()))
+				.withCompletedRetention(new Retention(properties.getRetention().getCompleted().getMaxCount(),
+						properties.getRetention().getCompleted().getMaxAge()))
+				.withDeadRetention(new Retention(properties.getRetention().getDead().getMaxCount(),
+						properties.getRetention().getDead().getMaxAge()))
 				.withMaxStalls(properties.getJobs().getMaxStalls())
 				.withCodec(codec)
 				.withStrictRedisCheck(properties.isStrictRedisCheck());
@@ -118,10 +120,6 @@ public class JobQueueAutoConfiguration {
 			case EXPONENTIAL -> BackOff.exponential(backoff.getDelay(), backoff.getMultiplier(), backoff.getMaxDelay())
 				.withJitter(backoff.getJitter());
 		};
-	}
-
-	private static Retention retention(JobQueueProperties.Keep keep) {
-		return new Retention(keep.getMaxCount(), keep.getMaxAge());
 	}
 
 }

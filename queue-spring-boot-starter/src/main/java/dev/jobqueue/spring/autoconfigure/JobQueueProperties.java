@@ -341,41 +341,58 @@ public class JobQueueProperties {
 
 	}
 
-	/** How long finished jobs are kept in Redis. */
+	/** How long finished jobs are kept in Redis; whichever limit is reached first applies. */
 	public static class Retention {
 
-		/** Completed and cancelled jobs. */
-		private final Keep completed = new Keep(1_000, Duration.ofDays(1));
+		private final Completed completed = new Completed();
 
-		/** Dead-lettered jobs. */
-		private final Keep dead = new Keep(10_000, Duration.ofDays(30));
+		private final Dead dead = new Dead();
 
-		public Keep getCompleted() {
+		public Completed getCompleted() {
 			return this.completed;
 		}
 
-		public Keep getDead() {
+		public Dead getDead() {
 			return this.dead;
 		}
 
 	}
 
-	/** Count and age limits; whichever is reached first applies. */
-	public static class Keep {
+	/** Completed and cancelled jobs. */
+	public static class Completed {
 
-		/** How many to keep; 0 forgets a job as soon as it finishes. */
-		private long maxCount;
+		/** How many completed and cancelled jobs to keep; 0 forgets a job as soon as it finishes. */
+		private long maxCount = 1_000;
 
-		/** How long to keep one. */
-		private Duration maxAge;
+		/** How long to keep a completed or cancelled job. */
+		private Duration maxAge = Duration.ofDays(1);
 
-		public Keep() {
+		public long getMaxCount() {
+			return this.maxCount;
 		}
 
-		Keep(long maxCount, Duration maxAge) {
+		public void setMaxCount(long maxCount) {
 			this.maxCount = maxCount;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
 		}
+
+	}
+
+	/** Dead-lettered jobs. */
+	public static class Dead {
+
+		/** How many dead-lettered jobs to keep. */
+		private long maxCount = 10_000;
+
+		/** How long to keep a dead-lettered job. */
+		private Duration maxAge = Duration.ofDays(30);
 
 		public long getMaxCount() {
 			return this.maxCount;
