@@ -73,6 +73,11 @@ public final class QueueKeys {
 		return this.base + "idem:" + id;
 	}
 
+	/** The keys of every part, in {@link #PARTS} order (idempotency keys and features' own keys aside). */
+	public List<String> all() {
+		return PARTS.stream().map(this::key).toList();
+	}
+
 	/** The list idle workers block on. */
 	public String wake() {
 		return key("wake");

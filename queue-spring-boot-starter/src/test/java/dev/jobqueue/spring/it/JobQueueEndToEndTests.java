@@ -22,6 +22,7 @@ import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.job.Priority;
 import dev.jobqueue.spring.dispatch.DispatchOptions;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
+import dev.jobqueue.spring.dispatch.JobRef;
 import dev.jobqueue.spring.it.TestJobsApplication.Email;
 import dev.jobqueue.spring.it.TestJobsApplication.Handlers;
 import dev.jobqueue.spring.it.TestJobsApplication.Receipt;
@@ -66,7 +67,7 @@ class JobQueueEndToEndTests {
 	@Test
 	void aDispatchedJobRunsItsHandlerWithTheBoundPayloadAndStoresTheResult() {
 		String id = this.dispatcher.dispatch("send_email", new Email("ada@example.com", "Welcome"),
-				DispatchOptions.none().metadata("user", "42"));
+				DispatchOptions.none().metadata("user", "42")).id();
 
 		JobInfo done = awaitState("emails", id, JobState.COMPLETED);
 		assertThat(this.handlers.emails).contains(new Email("ada@example.com", "Welcome"));
@@ -78,7 +79,7 @@ class JobQueueEndToEndTests {
 
 	@Test
 	void aGenericPayloadBindsToItsDeclaredElementType() {
-		String id = this.dispatcher.dispatch("count_batch", List.of(new Email("a", "1"), new Email("b", "2")));
+		String id = this.dispatcher.dispatch("count_batch", List.of(new Email("a", "1"), new Email("b", "2"))).id();
 
 		assertThat(awaitState("default", id, JobState.COMPLETED).result()).isEqualTo("2");
 		assertThat(this.handlers.batches).anySatisfy((batch) -> assertThat(batch).containsExactly(new Email("a", "1"), new Email("b", "2")));
@@ -86,14 +87,17 @@ class JobQueueEndToEndTests {
 
 	@Test
 	void dispatchOptionsReachTheQueue() {
-		String delayed = this.dispatcher.dispatchAfter(Duration.ofHours(1), "send_email", new Email("later", "x"));
-		String urgent = this.dispatcher.dispatch("send_email", new Email("u", "x"),
+		String delayed = this.dispatcher.dispatchAfter(Duration.ofHours(1), "send_email", new Email("later", "x")).id();
+		JobRef urgent = this.dispatcher.dispatch("send_email", new Email("u", "x"),
 				DispatchOptions.onQueue("default").priority(Priority.HIGH).maxRetries(9).id("order-7"));
-		String again = this.dispatcher.dispatch("send_email", new Email("u", "other"), DispatchOptions.onQueue("default").id("order-7"));
+		JobInfo info = awaitState("default", urgent.id(), JobState.COMPLETED);
+		JobRef again = this.dispatcher.dispatch("send_email", new Email("u", "other"), DispatchOptions.onQueue("default").id("order-7"));
 
 		assertThat(this.queues.get("emails").get(delayed).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
-		assertThat(again).isEqualTo(urgent).isEqualTo("order-7");
-		JobInfo info = awaitState("default", urgent, JobState.COMPLETED);
+		assertThat(urgent.created()).isTrue();
+		assertThat(again).isEqualTo(urgent);
+		assertThat(again.created()).isFalse();
+		assertThat(again.existingState()).contains(JobState.COMPLETED);
 		assertThat(info.job().priority()).isEqualTo(Priority.HIGH);
 		assertThat(info.job().maxRetries()).isEqualTo(9);
 		assertThat(this.dispatcher.dispatchIf(false, "send_email", new Email("no", "x"))).isEmpty();
@@ -104,7 +108,8 @@ class JobQueueEndToEndTests {
 
 	@Test
 	void dispatchAllStoresEveryJobAndReturnsTheirIds() {
-		List<String> ids = this.dispatcher.dispatchAll("send_email", List.of(new Email("1", "a"), new Email("2", "b"), new Email("3", "c")));
+		List<String> ids = this.dispatcher.dispatchAll("send_email", List.of(new Email("1", "a"), new Email("2", "b"), new Email("3", "c")))
+			.stream().map(JobRef::id).toList();
 
 		assertThat(ids).hasSize(3).doesNotHaveDuplicates();
 		ids.forEach((id) -> awaitState("emails", id, JobState.COMPLETED));
@@ -123,7 +128,7 @@ class JobQueueEndToEndTests {
 
 	@Test
 	void aFailingJobIsRetriedThenDeadLetteredAndMetricsAndTheEndpointShowIt() throws Exception {
-		String id = this.dispatcher.dispatch("always_fails", Map.of("n", 7));
+		String id = this.dispatcher.dispatch("always_fails", Map.of("n", 7)).id();
 
 		JobInfo dead = awaitState("default", id, JobState.DEAD);
 		assertThat(dead.failures()).isEqualTo(2);
