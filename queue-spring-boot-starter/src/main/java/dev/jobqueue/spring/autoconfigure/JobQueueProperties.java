@@ -433,11 +433,20 @@ public class JobQueueProperties {
 		/** More signing secrets accepted at the same time, while a secret is being rotated. */
 		private List<String> secrets = new ArrayList<>();
 
-		/** Largest accepted difference between a request's timestamp and now, in either direction; also how long delivery ids are remembered. */
+		/** Largest accepted difference between a request's signed timestamp and now, in either direction. */
 		private Duration tolerance = Duration.ofMinutes(5);
 
-		/** Largest accepted body; larger requests are refused while being read. */
+		/** How long a delivery is recognised when sent again (senders retry for days: Stripe for 3); needs the queue to keep job ids at least that long. */
+		private Duration dedupeWindow = Duration.ofDays(3);
+
+		/** Largest accepted body; larger requests are refused before or while being read. */
 		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		/** How many bodies of this webhook are read at once; more requests meanwhile are answered 503. */
+		private int maxConcurrentReads = 32;
+
+		/** Longest time a request may take to send its body, after which it is answered 408. */
+		private Duration readTimeout = Duration.ofSeconds(10);
 
 		/** Request headers copied into the job's metadata. */
 		private List<String> headers = new ArrayList<>();
@@ -504,6 +513,30 @@ public class JobQueueProperties {
 
 		public void setMaxBodySize(DataSize maxBodySize) {
 			this.maxBodySize = maxBodySize;
+		}
+
+		public Duration getDedupeWindow() {
+			return this.dedupeWindow;
+		}
+
+		public void setDedupeWindow(Duration dedupeWindow) {
+			this.dedupeWindow = dedupeWindow;
+		}
+
+		public int getMaxConcurrentReads() {
+			return this.maxConcurrentReads;
+		}
+
+		public void setMaxConcurrentReads(int maxConcurrentReads) {
+			this.maxConcurrentReads = maxConcurrentReads;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
 		}
 
 		public List<String> getHeaders() {
