@@ -109,16 +109,20 @@ public class JobWebhookHandler implements HttpRequestHandler {
 			answer(response, 405, Map.of("error", "Only POST is accepted"));
 			return;
 		}
+		// Refusals before the body is read close the connection: the body will not be read.
 		if (!isJson(request.getContentType())) {
+			response.setHeader("Connection", "close");
 			answer(response, 415, Map.of("error", "The body must be application/json"));
 			return;
 		}
 		if (request.getContentLengthLong() > this.maxBodySize) {
+			response.setHeader("Connection", "close");
 			answer(response, 413, Map.of("error", "Body larger than " + this.maxBodySize + " bytes"));
 			return;
 		}
 		if (!this.reads.tryAcquire()) {
 			logger.debug("Webhook '{}' is reading {} bodies already: answering 503", this.name, this.maxConcurrentReads);
+			response.setHeader("Connection", "close");
 			response.setHeader("Retry-After", "1");
 			answer(response, 503, Map.of("error", "Too many requests at once; retry later"));
 			return;
@@ -308,7 +312,7 @@ public class JobWebhookHandler implements HttpRequestHandler {
 		public void onStartAsync(AsyncEvent event) {
 		}
 
-		/** Answers before the body is complete; the connection is closed, as the rest will not be read. */
+		/** Answers before the body is complete. */
 		private void end(int status, String error) throws IOException {
 			if (!this.ended.compareAndSet(false, true)) {
 				return;
