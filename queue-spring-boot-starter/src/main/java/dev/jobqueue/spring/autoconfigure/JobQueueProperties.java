@@ -573,4 +573,51 @@ public class JobQueueProperties {
 
 	}
 
+	private final Actuator actuator = new Actuator();
+
+	public Actuator getActuator() {
+		return this.actuator;
+	}
+
+	/** The {@code jobqueue} actuator endpoint. */
+	public static class Actuator {
+
+		/** Role (without the ROLE_ prefix) a caller needs for the endpoint's write operations when Spring Security is on the class path. */
+		private String writeRole = "JOBQUEUE_ADMIN";
+
+		/** Who sees jobs' results, metadata and error messages in the endpoint's read views; others see ids, types, states and counts. */
+		private ShowDetails showDetails = ShowDetails.WHEN_AUTHORIZED;
+
+		public String getWriteRole() {
+			return this.writeRole;
+		}
+
+		public void setWriteRole(String writeRole) {
+			this.writeRole = writeRole;
+		}
+
+		public ShowDetails getShowDetails() {
+			return this.showDetails;
+		}
+
+		public void setShowDetails(ShowDetails showDetails) {
+			this.showDetails = showDetails;
+		}
+
+	}
+
+	/** Who sees the data of jobs in the actuator endpoint. */
+	public enum ShowDetails {
+
+		/** Nobody. */
+		NEVER,
+
+		/** Authenticated callers with the write role. */
+		WHEN_AUTHORIZED,
+
+		/** Every caller who may read the endpoint. */
+		ALWAYS
+
+	}
+
 }
