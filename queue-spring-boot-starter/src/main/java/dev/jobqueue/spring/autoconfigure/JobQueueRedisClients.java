@@ -1,17 +1,15 @@
 package dev.jobqueue.spring.autoconfigure;
 
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import java.security.cert.CertificateException;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.ssl.SslBundle;

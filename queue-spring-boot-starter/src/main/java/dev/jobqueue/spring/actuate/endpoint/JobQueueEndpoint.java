@@ -138,8 +138,7 @@ public class JobQueueEndpoint {
 	}
 
 	private WebEndpointResponse<Map<String, Object>> refused() {
-		return new WebEndpointResponse<>(Map.of("error", "Write operations need role " + this.writeRole),
-				403);
+		return new WebEndpointResponse<>(Map.of("error", "Write operations need role " + this.writeRole), 403);
 	}
 
 	private boolean showsDetails(SecurityContext security) {
