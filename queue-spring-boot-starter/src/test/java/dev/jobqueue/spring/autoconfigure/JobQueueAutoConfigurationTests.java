@@ -142,6 +142,16 @@ class JobQueueAutoConfigurationTests {
 					.getFailure().rootCause().hasMessageContaining("jobqueue.webhooks.gh.secret"));
 	}
 
+	@Test
+	void aWebhookThatForgetsDeliveriesBeforeTheirTimestampsExpireFailsStartUp() {
+		new WebApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
+				"spring.data.redis.port=" + redis.server().port(), "jobqueue.webhooks.gh.path=/hooks/gh",
+				"jobqueue.webhooks.gh.job-type=push", "jobqueue.webhooks.gh.secret=s", "jobqueue.webhooks.gh.tolerance=1h",
+				"jobqueue.webhooks.gh.dedupe-window=10m").run((context) -> assertThat(context).hasFailed()
+					.getFailure().rootCause().hasMessageContaining("make jobqueue.webhooks.gh.dedupe-window at least "
+							+ "jobqueue.webhooks.gh.tolerance"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Handlers {
 
