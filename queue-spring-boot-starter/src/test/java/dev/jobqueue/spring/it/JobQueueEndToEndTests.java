@@ -149,20 +149,18 @@ class JobQueueEndToEndTests {
 		assertThat(queue.get("deadLetters").valueStream().map((letter) -> letter.get("id").asString())).contains(id);
 		JsonNode job = json.readTree(get("/actuator/jobqueue/default/" + id).body());
 		assertThat(job.get("state").asString()).isEqualTo("dead");
-		assertThat(job.get("error").asString()).isEqualTo("boom: 7");
 		assertThat(job.get("type").asString()).isEqualTo("always_fails");
+		assertThat(job.get("errorType").asString()).isEqualTo(IllegalStateException.class.getName());
+		// An anonymous caller sees no job data: the error message quotes the payload.
+		assertThat(job.has("error")).isFalse();
 		assertThat(job.has("payload")).isFalse();
 		assertThat(get("/actuator/jobqueue/default/no-such-job").statusCode()).isEqualTo(404);
 		assertThat(get("/actuator/jobqueue/no-such-queue").statusCode()).isEqualTo(404);
 
-		HttpResponse<String> retried = post("/actuator/jobqueue/default/" + id, "{\"action\":\"retry\"}");
-		assertThat(retried.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(retried.body()).get("done").asBoolean()).isTrue();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.queues.get("default").get(id)
-			.map((info) -> info.state() == JobState.DEAD && info.failures() == 2 && info.attempts() == 4).orElse(false));
-		assertThat(post("/actuator/jobqueue/default", "{\"action\":\"explode\"}").statusCode()).isEqualTo(400);
-		assertThat(json.readTree(post("/actuator/jobqueue/default", "{\"action\":\"purge\"}").body()).get("jobs").asLong()).isPositive();
-		assertThat(this.queues.get("default").deadLetters().size()).isZero();
+		// Spring Security is on the class path: write operations need its role, even with unrestricted access.
+		assertThat(post("/actuator/jobqueue/default/" + id, "{\"action\":\"retry\"}").statusCode()).isEqualTo(403);
+		assertThat(post("/actuator/jobqueue/default", "{\"action\":\"purge\"}").statusCode()).isEqualTo(403);
+		assertThat(this.queues.get("default").deadLetters().size()).isPositive();
 	}
 
 	@Test
