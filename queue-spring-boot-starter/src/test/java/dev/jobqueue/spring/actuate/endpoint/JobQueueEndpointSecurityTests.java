@@ -28,6 +28,7 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.queue.JobQueues;
 import dev.jobqueue.test.LocalRedisServer;
@@ -75,8 +76,8 @@ class JobQueueEndpointSecurityTests {
 		this.queue = this.queues.get("default");
 		this.queues.redis().del(this.queue.keys().all().toArray(String[]::new));
 		this.deadId = this.queue.enqueue(Job.ofJson("charge", "{\"card\":\"4242\"}").withMetadata("customer", "ada@example.com")).id();
-		LeasedJob leased = this.queue.lease(1).jobs().get(0);
-		this.queue.deadLetter(leased, new JobError("card 4242 declined", IllegalStateException.class.getName(), null, "w-1"));
+		LeasedJob leased = this.queue.store().lease(1, false).jobs().get(0);
+		this.queue.settle(leased, new Outcome.Dead(new JobError("card 4242 declined", IllegalStateException.class.getName(), null, "w-1")));
 		this.pendingId = this.queue.enqueue(Job.ofJson("charge", "{\"card\":\"5555\"}")).id();
 	}
 
