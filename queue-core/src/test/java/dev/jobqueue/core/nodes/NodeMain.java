@@ -15,6 +15,7 @@ import dev.jobqueue.core.lock.DistributedLock;
 import dev.jobqueue.core.lock.FencedStore;
 import dev.jobqueue.core.lock.Lock;
 import dev.jobqueue.core.lock.LockListener;
+import dev.jobqueue.core.limit.Semaphore;
 
 /**
  * The body of a child JVM started by {@link Node}: {@code <mode> <redis port> <args...>}. Each mode is
@@ -40,6 +41,8 @@ public final class NodeMain {
 		switch (args[0]) {
 			case "lock-race" -> lockRace(redis, rest);
 			case "lock-pause" -> lockPause(redis, rest);
+			case "semaphore" -> semaphore(redis, rest);
+			case "semaphore-hold" -> semaphoreHold(redis, rest);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -101,6 +104,69 @@ public final class NodeMain {
 			redis.hset("test:report", "written", String.valueOf(written));
 			redis.hset("test:report", "released", String.valueOf(released));
 		}
+	}
+
+	/**
+	 * Records a holder in "test:inside" until its permit's expiry (so a killed holder counts until its
+	 * permit can come back) and keeps the largest number of holders seen at once in "test:max".
+	 */
+	static final String ENTER = """
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+			local n = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+			if n > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], n) end
+			return n""";
+
+	/** {@code <threads> <limit> <ttl ms>}: threads take permits of "pool", hold them briefly and give them back. */
+	static void semaphore(RedisClient redis, String[] args) throws Exception {
+		int threads = Integer.parseInt(args[0]);
+		Semaphore semaphore = new Semaphore(redis, "pool", Integer.parseInt(args[1]));
+		Duration ttl = Duration.ofMillis(Long.parseLong(args[2]));
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread worker = new Thread(() -> {
+				java.util.Random random = new java.util.Random();
+				while (true) {
+					try {
+						Optional<Semaphore.Permit> permit = semaphore.tryAcquire(ttl, Duration.ofSeconds(30));
+						if (permit.isEmpty()) {
+							continue;
+						}
+						String id = permit.get().id();
+						redis.eval(ENTER, List.of("test:inside", "test:max"),
+								List.of(String.valueOf(permit.get().expiresAt().toEpochMilli()), id));
+						redis.incr("test:grants");
+						Thread.sleep(20 + random.nextInt(80));
+						redis.zrem("test:inside", id);
+						semaphore.release(id);
+					}
+					catch (Exception ex) {
+						ex.printStackTrace();
+						redis.incr("test:errors");
+					}
+				}
+			});
+			worker.start();
+			workers.add(worker);
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+	}
+
+	/** {@code <limit> <ttl ms>}: takes every permit of "pool" and holds them until killed. */
+	static void semaphoreHold(RedisClient redis, String[] args) throws Exception {
+		int limit = Integer.parseInt(args[0]);
+		Semaphore semaphore = new Semaphore(redis, "pool", limit);
+		for (int i = 0; i < limit; i++) {
+			Semaphore.Permit permit = semaphore.tryAcquire(Duration.ofMillis(Long.parseLong(args[1])),
+					Duration.ofSeconds(60)).orElseThrow();
+			redis.eval(ENTER, List.of("test:inside", "test:max"),
+					List.of(String.valueOf(permit.expiresAt().toEpochMilli()), permit.id()));
+		}
+		redis.set("test:holding", "yes");
+		Thread.sleep(Duration.ofMinutes(5).toMillis());
 	}
 
 }
