@@ -15,6 +15,7 @@ import dev.jobqueue.core.lock.DistributedLock;
 import dev.jobqueue.core.lock.FencedStore;
 import dev.jobqueue.core.lock.Lock;
 import dev.jobqueue.core.lock.LockListener;
+import dev.jobqueue.core.limit.RateLimiter;
 import dev.jobqueue.core.limit.Semaphore;
 
 /**
@@ -43,6 +44,7 @@ public final class NodeMain {
 			case "lock-pause" -> lockPause(redis, rest);
 			case "semaphore" -> semaphore(redis, rest);
 			case "semaphore-hold" -> semaphoreHold(redis, rest);
+			case "limiter" -> limiter(redis, rest);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -167,6 +169,40 @@ public final class NodeMain {
 		}
 		redis.set("test:holding", "yes");
 		Thread.sleep(Duration.ofMinutes(5).toMillis());
+	}
+
+	/**
+	 * {@code <node> <threads> <limit> <window ms> <burst> <seconds>}: threads hammer limiter "api"; every
+	 * admission's Redis time (us) goes to "test:admitted".
+	 */
+	static void limiter(RedisClient redis, String[] args) throws Exception {
+		String node = args[0];
+		int threads = Integer.parseInt(args[1]);
+		RateLimiter limiter = new RateLimiter(redis, "jobqueue", "api", Integer.parseInt(args[2]),
+				Duration.ofMillis(Long.parseLong(args[3])), Integer.parseInt(args[4]), RateLimiter.Listener.NONE);
+		redis.blpop(60, "test:go:" + node);
+		long end = System.nanoTime() + Duration.ofSeconds(Long.parseLong(args[5])).toNanos();
+		AtomicInteger attempts = new AtomicInteger();
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread worker = new Thread(() -> {
+				while (System.nanoTime() - end < 0) {
+					RateLimiter.Decision decision = limiter.attempt();
+					attempts.incrementAndGet();
+					if (decision.allowed()) {
+						java.time.Instant at = decision.decidedAt();
+						redis.rpush("test:admitted", String.valueOf(at.getEpochSecond() * 1_000_000 + at.getNano() / 1000));
+					}
+				}
+			});
+			worker.start();
+			workers.add(worker);
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		redis.incrBy("test:attempts", attempts.get());
+		redis.rpush("test:done", node);
 	}
 
 }
