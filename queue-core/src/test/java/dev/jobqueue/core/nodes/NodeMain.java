@@ -15,7 +15,10 @@ import dev.jobqueue.core.lock.DistributedLock;
 import dev.jobqueue.core.lock.FencedStore;
 import dev.jobqueue.core.lock.Lock;
 import dev.jobqueue.core.lock.LockListener;
+import dev.jobqueue.core.leader.LeaderElection;
+import dev.jobqueue.core.leader.LeadershipListener;
 import dev.jobqueue.core.limit.RateLimiter;
+import dev.jobqueue.core.redis.RedisClock;
 import dev.jobqueue.core.limit.Semaphore;
 
 /**
@@ -45,6 +48,7 @@ public final class NodeMain {
 			case "semaphore" -> semaphore(redis, rest);
 			case "semaphore-hold" -> semaphoreHold(redis, rest);
 			case "limiter" -> limiter(redis, rest);
+			case "leader" -> leader(redis, rest);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -203,6 +207,39 @@ public final class NodeMain {
 		}
 		redis.incrBy("test:attempts", attempts.get());
 		redis.rpush("test:done", node);
+	}
+
+	/**
+	 * {@code <node> <lease ms> <check ms>}: campaigns in election "cron". Elections and step-downs go to
+	 * "test:events" stamped with Redis's time; while leader, every 50 ms it takes Redis's time and, if it
+	 * still leads after reading it, records the claim "node term time" in "test:claims".
+	 */
+	static void leader(RedisClient redis, String[] args) throws Exception {
+		String node = args[0];
+		LeaderElection election = new LeaderElection(redis, "jobqueue", "cron", Duration.ofMillis(Long.parseLong(args[1])),
+				Duration.ofMillis(Long.parseLong(args[2])));
+		election.addListener(new LeadershipListener() {
+			@Override
+			public void elected(String name, long term) {
+				redis.rpush("test:events", "elected " + node + " " + term + " " + RedisClock.now(redis).toEpochMilli());
+			}
+
+			@Override
+			public void revoked(String name, long term) {
+				redis.rpush("test:events", "revoked " + node + " " + term + " " + RedisClock.now(redis).toEpochMilli());
+			}
+		});
+		election.start();
+		while (true) {
+			if (election.isLeader()) {
+				long term = election.term();
+				long at = RedisClock.now(redis).toEpochMilli();
+				if (election.isLeader() && election.term() == term) {
+					redis.rpush("test:claims", node + " " + term + " " + at);
+				}
+			}
+			Thread.sleep(50);
+		}
 	}
 
 }
