@@ -18,7 +18,12 @@ import dev.jobqueue.core.lock.LockListener;
 import dev.jobqueue.core.leader.LeaderElection;
 import dev.jobqueue.core.leader.LeadershipListener;
 import dev.jobqueue.core.limit.RateLimiter;
+import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.redis.RedisClock;
+import dev.jobqueue.core.schedule.FireTimes;
+import dev.jobqueue.core.schedule.MisfirePolicy;
+import dev.jobqueue.core.schedule.Schedule;
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.core.limit.Semaphore;
 
 /**
@@ -49,6 +54,7 @@ public final class NodeMain {
 			case "semaphore-hold" -> semaphoreHold(redis, rest);
 			case "limiter" -> limiter(redis, rest);
 			case "leader" -> leader(redis, rest);
+			case "scheduler" -> scheduler(redis, rest);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -240,6 +246,21 @@ public final class NodeMain {
 			}
 			Thread.sleep(50);
 		}
+	}
+
+	/**
+	 * {@code <node>}: runs schedule "tick" (every second, fire-once) on queue "ticks" until killed; each
+	 * job it enqueues goes to "test:fires" as "node fire-ms missed?".
+	 */
+	static void scheduler(RedisClient redis, String[] args) throws Exception {
+		String node = args[0];
+		Scheduler scheduler = new Scheduler(redis, QueueOptions.defaults(), "default", Duration.ofMillis(200),
+				Duration.ofSeconds(5), (name, fire, id, missed) -> redis.rpush("test:fires",
+						node + " " + fire.toEpochMilli() + " " + missed));
+		scheduler.add(new Schedule("tick", FireTimes.cron("* * * * * *", java.time.ZoneId.of("UTC")), "tick", null,
+				"ticks", MisfirePolicy.FIRE_ONCE));
+		scheduler.start();
+		Thread.sleep(Duration.ofMinutes(5).toMillis());
 	}
 
 }
