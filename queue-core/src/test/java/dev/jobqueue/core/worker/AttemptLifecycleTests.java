@@ -7,7 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -200,10 +199,9 @@ class AttemptLifecycleTests {
 		handlers.add("send_email", Email.class, (JobProcessor<Email>) (email, ctx) -> handled.incrementAndGet(),
 				HandlerOptions.DEFAULTS);
 		Semaphore slots = new Semaphore(0);
-		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
 		JobRunner runner = new JobRunner(new WorkerSettings("w", handlers, RetryPolicy.defaults(), Duration.ofMinutes(1),
 				new JobExecutionListener() {
-				}, Duration.ZERO, 1), slots, timer, HandlerThreads.over(oneThread), new RedisOutageLog("w"), "test-");
+				}, Duration.ZERO, 1), slots, HandlerThreads.over(oneThread), new RedisOutageLog("w"), "test-");
 		try {
 			assertThat(runner.submit(this.queue.store(), lease)).isTrue();
 			runner.leaseLost(runner.attempts().iterator().next());
@@ -216,7 +214,6 @@ class AttemptLifecycleTests {
 		}
 		finally {
 			runner.shutdown(Duration.ofSeconds(1));
-			timer.shutdownNow();
 		}
 	}
 
