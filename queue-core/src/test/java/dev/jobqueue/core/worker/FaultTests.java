@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.JobStore;
+import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.SettleResult;
@@ -100,6 +102,43 @@ class FaultTests {
 			JobInfo info = queue.get(job.id()).orElseThrow();
 			assertThat(info.attempts()).isEqualTo(2);
 			assertThat(info.failures()).isZero();
+		}
+	}
+
+	@Test
+	void aCompletionWhoseReplyWasLostIsNotRunAgainAndIsReportedOnce() {
+		AtomicInteger completions = new AtomicInteger();
+		AtomicInteger runs = new AtomicInteger();
+		try (RedisProxy proxy = RedisProxy.to(redis.server()); RedisClient throughProxy = client(proxy)) {
+			RedisJobQueue queue = new RedisJobQueue(throughProxy, "lost-outcome");
+			Job warmUp = Job.of("report", Map.of("month", "2026-10"));
+			Job job = Job.of("report", Map.of("month", "2026-11"));
+			queue.enqueue(warmUp);
+			try (Worker worker = Worker.builder(queue).listener(new JobExecutionListener() {
+
+				@Override
+				public void onCompleted(LeasedJob lease, Duration took) {
+					completions.incrementAndGet();
+				}
+
+			}).handle("report", Map.class, (payload, ctx) -> {
+				if (ctx.jobId().equals(job.id())) {
+					runs.incrementAndGet();
+					// The next request naming the job is its outcome.
+					proxy.cutNextReply(ctx.jobId());
+				}
+			}).build().start()) {
+				// The warm-up loads the settle script: the request whose reply is cut is the one that runs it.
+				await().atMost(Duration.ofSeconds(30)).until(() -> completions.get() == 1);
+				queue.enqueue(job);
+				await().atMost(Duration.ofSeconds(30)).until(() -> state(queue, job) == JobState.COMPLETED);
+				await().atMost(Duration.ofSeconds(30)).until(() -> completions.get() > 1);
+			}
+
+			assertThat(proxy.repliesCut()).isEqualTo(1);
+			assertThat(runs).hasValue(1);
+			assertThat(completions).hasValue(2);
+			assertThat(queue.get(job.id()).orElseThrow().attempts()).isEqualTo(1);
 		}
 	}
 
