@@ -25,6 +25,9 @@ import redis.clients.jedis.HostAndPort;
  * {@link #heal()}, even when its sender gave up.</li>
  * <li>{@link #cutNextReply(String)}: a reply lost after the command ran. The next request is forwarded, and
  * when its reply comes the client's connection is closed instead.</li>
+ * <li>{@link #strand()}: the connections open now go silent for good, as when the server's host dies without
+ * a word or a failover moves its address: what is sent on them is dropped and nothing comes back, but they
+ * stay open. New connections work.</li>
  * </ul>
  * A thread per direction per connection, plain blocking sockets. Thread-safe; {@link #close()} ends every
  * connection.
@@ -91,6 +94,11 @@ public final class RedisProxy implements AutoCloseable {
 			this.blackholed = false;
 			this.partition.notifyAll();
 		}
+	}
+
+	/** Makes every connection open now drop what is sent either way, for good; later connections work. */
+	public void strand() {
+		this.links.forEach((link) -> link.stranded = true);
 	}
 
 	/** Cuts the reply to the next request, whatever it is. */
@@ -213,6 +221,9 @@ public final class RedisProxy implements AutoCloseable {
 		/** Set when a request was forwarded whose reply must not reach the client. */
 		private volatile boolean cutPending;
 
+		/** Set when this connection went silent for good: bytes are dropped both ways. */
+		private volatile boolean stranded;
+
 		Link(Socket client, Socket upstream) {
 			this.client = client;
 			this.upstream = upstream;
@@ -234,6 +245,9 @@ public final class RedisProxy implements AutoCloseable {
 					// Held during a partition, even an end of stream: TCP would deliver it once the network is back.
 					if (!awaitFlowing() || read < 0) {
 						break;
+					}
+					if (this.stranded) {
+						continue;
 					}
 					if (requests && claimCut(chunk, read)) {
 						this.cutPending = true;

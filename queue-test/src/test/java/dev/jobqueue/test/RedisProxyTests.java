@@ -89,6 +89,21 @@ class RedisProxyTests {
 	}
 
 	@Test
+	void aStrandedConnectionDropsWhatIsSentForGoodWhileNewConnectionsWork() {
+		try (Jedis stranded = throughProxy(Duration.ofSeconds(1))) {
+			stranded.ping();
+			this.proxy.strand();
+
+			assertThatExceptionOfType(JedisConnectionException.class).isThrownBy(() -> stranded.set("lost", "yes"));
+			assertThat(this.direct.get("lost")).isNull();
+		}
+		try (Jedis later = throughProxy(Duration.ofSeconds(10))) {
+			assertThat(later.set("later", "yes")).isEqualTo("OK");
+			assertThat(this.direct.get("later")).isEqualTo("yes");
+		}
+	}
+
+	@Test
 	void closingEndsEveryConnection() {
 		try (Jedis jedis = throughProxy(Duration.ofSeconds(10))) {
 			jedis.ping();

@@ -105,6 +105,31 @@ class FaultTests {
 		}
 	}
 
+	/**
+	 * An idle worker blocks on Redis with no read timeout. When that connection goes silent for good (its server's
+	 * host died, a failover moved the address), the worker must still pick up new jobs.
+	 */
+	@Test
+	void anIdleWorkerWhoseConnectionsWentSilentStillPicksUpNewJobs() {
+		RedisJobQueue queue = new RedisJobQueue(redis.server().client(), "stranded");
+		AtomicInteger runs = new AtomicInteger();
+		try (RedisProxy proxy = RedisProxy.to(redis.server()); RedisClient throughProxy = client(proxy);
+				Worker worker = Worker.builder(new RedisJobQueue(throughProxy, "stranded"))
+					.handle("report", Map.class, (payload, ctx) -> runs.incrementAndGet())
+					.build()
+					.start()) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> redis.server().client().info("clients")
+				.contains("blocked_clients:1"));
+
+			proxy.strand();
+			Job job = Job.of("report", Map.of("month", "2026-11"));
+			queue.enqueue(job);
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> state(queue, job) == JobState.COMPLETED);
+			assertThat(runs).hasValue(1);
+		}
+	}
+
 	@Test
 	void aCompletionWhoseReplyWasLostIsNotRunAgainAndIsReportedOnce() {
 		AtomicInteger completions = new AtomicInteger();
