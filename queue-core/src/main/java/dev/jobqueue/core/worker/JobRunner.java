@@ -386,7 +386,10 @@ final class JobRunner implements Settler.Listener {
 			return;
 		}
 		removed(attempt);
-		if (!settled) {
+		// Refused after a lost reply while the lease cannot have run out, so no one else ended it: the lost first
+		// send was written.
+		boolean written = settled || (sentAgain && System.nanoTime() - attempt.leaseDeadlineNanos < 0);
+		if (!written) {
 			if (sentAgain) {
 				logger.info("The outcome of {} was sent again after a lost reply and found its lease gone: it was "
 						+ "probably written the first time", attempt);
