@@ -1,0 +1,37 @@
+package dev.jobqueue.spring.dashboard;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.stereotype.Component;
+
+import dev.jobqueue.core.worker.NonRetryableJobException;
+import dev.jobqueue.spring.annotation.JobHandler;
+
+/** The application the dashboard tests look at: a queue "work" whose jobs succeed, or fail while told to. */
+@SpringBootApplication
+public class DashboardTestApplication {
+
+	@Component
+	public static class Handlers {
+
+		/** While set, "flaky" jobs fail for good. */
+		public final AtomicBoolean failing = new AtomicBoolean(true);
+
+		@JobHandler(value = "ok", queue = "work")
+		public Map<String, Object> ok(Map<String, Object> payload) {
+			return Map.of("done", true);
+		}
+
+		@JobHandler(value = "flaky", queue = "work")
+		public String flaky(Map<String, Object> payload) {
+			if (this.failing.get()) {
+				throw new NonRetryableJobException("card declined <b>boom</b>");
+			}
+			return "ran";
+		}
+
+	}
+
+}
