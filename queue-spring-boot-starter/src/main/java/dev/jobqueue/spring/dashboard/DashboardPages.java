@@ -178,7 +178,7 @@ final class DashboardPages {
 	}
 
 	String problem(String title, String message) {
-		Html html = start(title, new Context(false, true, "", null), null);
+		Html html = start(title, new Context(false, false, "", null), null);
 		html.raw("<h1>").text(title).raw("</h1><p class=\"error\">").text(message).raw("</p>");
 		return end(html);
 	}
