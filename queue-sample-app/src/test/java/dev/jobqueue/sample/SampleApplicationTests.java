@@ -79,9 +79,9 @@ class SampleApplicationTests {
 		String signature = HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
 
 		HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri("/webhooks/payments"))
-			.header("Stripe-Signature", "t=" + t + ",v1=" + signature).POST(HttpRequest.BodyPublishers.ofString(body)));
+			.header("Content-Type", "application/json").header("Stripe-Signature", "t=" + t + ",v1=" + signature).POST(HttpRequest.BodyPublishers.ofString(body)));
 		HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/webhooks/payments"))
-			.header("Stripe-Signature", "t=" + t + ",v1=00").POST(HttpRequest.BodyPublishers.ofString(body)));
+			.header("Content-Type", "application/json").header("Stripe-Signature", "t=" + t + ",v1=00").POST(HttpRequest.BodyPublishers.ofString(body)));
 
 		assertThat(accepted.statusCode()).isEqualTo(202);
 		assertThat(refused.statusCode()).isEqualTo(401);

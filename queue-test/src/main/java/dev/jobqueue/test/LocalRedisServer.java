@@ -179,6 +179,12 @@ public final class LocalRedisServer implements AutoCloseable {
 		return pool;
 	}
 
+	/** The time on this server's clock, in epoch milliseconds: the clock the queue's due times and leases use. */
+	public long timeMillis() {
+		java.util.List<?> time = (java.util.List<?>) client().eval("return redis.call('TIME')");
+		return Long.parseLong((String) time.get(0)) * 1000 + Long.parseLong((String) time.get(1)) / 1000;
+	}
+
 	/** Deletes every key, so the tests of one class do not see each other's data. */
 	public void flushAll() {
 		client().flushAll();

@@ -25,10 +25,12 @@ import dev.jobqueue.core.codec.PayloadCodec;
  * @param backoff delays between retries, or {@code null} for the worker's default
  * @param runAt the time to run at, or {@code null}
  * @param delay how long to wait from enqueueing (judged by Redis's clock), or {@code null}
+ * @param idempotent whether the caller chose the id, making it an idempotency key: it stays taken for the
+ * queue's idempotency window, however soon the job itself is forgotten
  */
 public record Job(String id, String type, String queue, String payload, int priority, Instant createdAt, int attempts,
 		Integer maxRetries, Map<String, String> metadata, Duration timeout, BackOff backoff, Instant runAt,
-		Duration delay) {
+		Duration delay, boolean idempotent) {
 
 	public Job {
 		requireText(id, "id");
@@ -74,7 +76,7 @@ public record Job(String id, String type, String queue, String payload, int prio
 	private static Job create(String type, String json) {
 		// Millisecond precision: what Redis stores, so a job reads back equal to itself.
 		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.ofEpochMilli(System.currentTimeMillis()),
-				0, null, Map.of(), null, null, null, null);
+				0, null, Map.of(), null, null, null, null, false);
 	}
 
 	/** The payload bound to {@code type}. */
@@ -82,24 +84,25 @@ public record Job(String id, String type, String queue, String payload, int prio
 		return PayloadCodec.defaults().read(this.payload, type);
 	}
 
+	/** A copy with a caller-chosen id: an idempotency key (see {@link #idempotent()}). */
 	public Job withId(String id) {
 		return new Job(id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay, true);
 	}
 
 	public Job withQueue(String queue) {
 		return new Job(this.id, this.type, queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	public Job withPriority(int priority) {
 		return new Job(this.id, this.type, this.queue, this.payload, priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	public Job withMaxRetries(int maxRetries) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	public Job withMetadata(String key, String value) {
@@ -110,35 +113,35 @@ public record Job(String id, String type, String queue, String payload, int prio
 
 	public Job withMetadata(Map<String, String> metadata) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, metadata, this.timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	public Job withTimeout(Duration timeout) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	public Job withBackoff(BackOff backoff) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, this.timeout, backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	/** Runs the job once {@code delay} has passed on Redis's clock; replaces any {@link #withRunAt run-at} time. */
 	public Job withDelay(Duration delay) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, null, delay);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, null, delay, this.idempotent);
 	}
 
 	/** Runs the job at {@code runAt} (compared with Redis's clock); replaces any {@link #withDelay delay}. */
 	public Job withRunAt(Instant runAt) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, this.attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, runAt, null);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, runAt, null, this.idempotent);
 	}
 
 	/** A copy as leased for its {@code attempts}-th run. */
 	public Job withAttempts(int attempts) {
 		return new Job(this.id, this.type, this.queue, this.payload, this.priority, this.createdAt, attempts,
-				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay);
+				this.maxRetries, this.metadata, this.timeout, this.backoff, this.runAt, this.delay, this.idempotent);
 	}
 
 	private static String requireText(String value, String name) {

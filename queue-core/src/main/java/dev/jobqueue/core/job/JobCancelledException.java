@@ -1,10 +1,17 @@
 package dev.jobqueue.core.job;
 
-/** Thrown by {@link JobContext#checkCancelled()} when a running job should stop. */
+/** Thrown by {@link JobContext#stopIfRequested()} when a running attempt should stop; says why. */
 public class JobCancelledException extends RuntimeException {
 
-	public JobCancelledException(String message) {
+	private final StopReason reason;
+
+	public JobCancelledException(String message, StopReason reason) {
 		super(message);
+		this.reason = reason;
+	}
+
+	public StopReason reason() {
+		return this.reason;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.jobqueue.core.job;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a running handler can know and do about its job. Safe to use from the handler's thread and
@@ -20,16 +21,32 @@ public interface JobContext {
 	Map<String, String> metadata();
 
 	/**
-	 * Whether the handler should stop: its timeout passed, its lease was lost (another worker may run
-	 * the job), or the worker handed the job back when its shutdown timeout ran out. The handler
-	 * thread is also interrupted then, and nothing the attempt does afterwards is recorded.
+	 * Why the handler should stop now, if it should: the job was cancelled, or the worker abandoned the
+	 * attempt (timeout, lease lost or expired, shutdown). The handler thread is also interrupted then, and
+	 * nothing the attempt does afterwards is recorded.
 	 */
-	boolean isCancelled();
+	Optional<StopReason> stopReason();
 
-	/** Throws {@link JobCancelledException} when {@link #isCancelled()}, for long loops. */
-	default void checkCancelled() {
-		if (isCancelled()) {
-			throw new JobCancelledException("Job " + jobId() + " was cancelled");
+	/** Whether the handler should stop now, for whatever {@link #stopReason() reason}. */
+	default boolean shouldStop() {
+		return stopReason().isPresent();
+	}
+
+	/** Whether the job was cancelled from outside: it will not run again. */
+	default boolean isCancelled() {
+		return stopReason().filter((reason) -> reason == StopReason.CANCELLED).isPresent();
+	}
+
+	/** Whether the worker abandoned this attempt (timeout, lease lost or expired, shutdown): the job runs again. */
+	default boolean isAbandoned() {
+		return stopReason().filter((reason) -> reason != StopReason.CANCELLED).isPresent();
+	}
+
+	/** Throws {@link JobCancelledException} when the handler {@link #shouldStop() should stop}, for long loops. */
+	default void stopIfRequested() {
+		Optional<StopReason> reason = stopReason();
+		if (reason.isPresent()) {
+			throw new JobCancelledException("Job " + jobId() + " was told to stop: " + reason.get(), reason.get());
 		}
 	}
 

@@ -15,7 +15,8 @@ import java.time.Instant;
  * @param lastError the last failure, or {@code null}
  * @param result the result JSON of a completed job, or {@code null}
  * @param progress the last progress its handler reported, or {@code null}
+ * @param cancelRequested whether a cancel was requested while it runs
  */
 public record JobInfo(String id, Job job, JobState state, Instant stateAt, int attempts, int failures, int stalls,
-		JobError lastError, String result, Integer progress) {
+		JobError lastError, String result, Integer progress, boolean cancelRequested) {
 }

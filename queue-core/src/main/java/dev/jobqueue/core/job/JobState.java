@@ -23,8 +23,14 @@ public enum JobState {
 	/** Failed for good: in the dead-letter queue. */
 	DEAD,
 
-	/** Cancelled before it ran. */
-	CANCELLED;
+	/** Cancelled: before it ran, or while it ran (its worker stopped it). */
+	CANCELLED,
+
+	/** Finished without running its work (e.g. a skip-if condition held). */
+	SKIPPED,
+
+	/** Stored, but in no state the queue can find: its data outlived its place (e.g. a key deleted by hand). */
+	UNKNOWN;
 
 	/** The lower-case name used in Redis and in JSON, e.g. {@code "retrying"}. */
 	public String id() {

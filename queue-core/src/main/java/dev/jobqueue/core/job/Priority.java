@@ -15,9 +15,9 @@ public final class Priority {
 
 	public static final int CRITICAL = 20;
 
-	public static final int MIN = -1_000_000;
+	public static final int MIN = -1_000;
 
-	public static final int MAX = 1_000_000;
+	public static final int MAX = 1_000;
 
 	private Priority() {
 	}

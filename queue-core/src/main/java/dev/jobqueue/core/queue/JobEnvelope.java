@@ -95,7 +95,7 @@ final class JobEnvelope {
 					: Options.NONE;
 			return new Job(id, type, queue, envelope.substring(newline + 1), options.priority(),
 					Instant.ofEpochMilli(createdAt), attempts, options.maxRetries(), options.metadata(), options.timeout(),
-					options.backoff(), null, null);
+					options.backoff(), null, null, false);
 		}
 		catch (CorruptJobException | IllegalArgumentException | NullPointerException ex) {
 			throw new CorruptJobException("Job " + id + " is stored corrupt: " + ex.getMessage());

@@ -6,13 +6,12 @@ import java.util.Optional;
 
 import dev.jobqueue.core.dlq.DeadLetterQueue;
 import dev.jobqueue.core.job.Job;
-import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 
 /**
  * A named queue of jobs with at-least-once delivery. Jobs run highest priority first, FIFO within a
  * priority; delayed jobs wait for their due time. A dequeued job is leased: it stays in the queue
- * until its holder acknowledges it with the lease's token, and goes back to pending when the lease
+ * until its holder settles it with the lease's token, and goes back to pending when the lease
  * expires. Implementations are thread-safe.
  */
 public interface JobQueue extends AutoCloseable {
@@ -28,17 +27,11 @@ public interface JobQueue extends AutoCloseable {
 	/** Leases the next job, waiting up to {@code timeout} for one. */
 	Optional<LeasedJob> dequeue(Duration timeout);
 
-	/** Completes a leased job; {@code false} when the lease is no longer held (the result is dropped). */
-	boolean ack(LeasedJob job, String resultJson);
-
-	/** Records a failed attempt that will run again after {@code delay}; {@code false} when the lease is no longer held. */
-	boolean retry(LeasedJob job, JobError error, Duration delay);
-
-	/** Records a failed attempt that ends in the dead-letter queue; {@code false} when the lease is no longer held. */
-	boolean deadLetter(LeasedJob job, JobError error);
-
-	/** Extends a lease by the queue's lease duration; {@code false} when it is no longer held. */
-	boolean extend(LeasedJob job);
+	/**
+	 * Ends an attempt of a job this caller leased: completed, retried, dead-lettered, handed back...;
+	 * {@code false}, writing nothing, when the lease is no longer held. Workers do this for their jobs.
+	 */
+	boolean settle(LeasedJob job, Outcome outcome);
 
 	/** The job the next dequeue would lease. */
 	Optional<Job> peek();
@@ -48,7 +41,7 @@ public interface JobQueue extends AutoCloseable {
 
 	Optional<JobInfo> get(String id);
 
-	/** Cancels a pending, scheduled or retrying job. */
+	/** Cancels a job that has not finished: at once when it waits, at its worker's next heartbeat when it runs. */
 	CancelResult cancel(String id);
 
 	QueueStats stats();

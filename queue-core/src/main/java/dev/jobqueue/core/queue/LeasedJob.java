@@ -17,9 +17,11 @@ import dev.jobqueue.core.job.Job;
  * @param attempt 1 on the first run
  * @param failures failed attempts before this one
  * @param leasedAt when the lease was granted, by Redis's clock
+ * @param position its place in the lease call's batch, which with the token gives the order jobs were leased in
+ * @param suspect whether its lease expired unfinished before (a worker runs at most one suspect at a time)
  */
 public record LeasedJob(String queue, String id, long token, Job job, String problem, int attempt, int failures,
-		Instant leasedAt) {
+		Instant leasedAt, int position, boolean suspect) {
 
 	public boolean isReadable() {
 		return this.job != null;

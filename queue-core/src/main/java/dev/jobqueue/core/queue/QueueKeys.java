@@ -1,54 +1,98 @@
 package dev.jobqueue.core.queue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.jobqueue.core.redis.RedisScript;
 
 /**
- * The Redis keys of one queue: {@code <prefix>:{<queue>}:<part>}. The braces are a hash tag, so every
- * key of a queue lands in one Redis Cluster slot and a script may touch them together. Every script
- * receives {@link #all()} in this order; {@code common.lua} names them.
+ * The Redis keys of one job store: {@code <prefix>:{<tag>}:<part>}. The braces are a hash tag, so every
+ * key of a store lands in one Redis Cluster slot and a script may touch them together. A script declares
+ * the parts it uses in its header ({@link RedisScript#keyNames()}); {@link #forScript} gives their keys in
+ * that order. {@code common.lua} describes each part. Immutable and thread-safe.
  */
 public final class QueueKeys {
 
 	static final List<String> PARTS = List.of("jobs", "ready", "prio", "scheduled", "retry", "active", "leases",
 			"attempts", "failures", "stalls", "priorities", "errors", "results", "progress", "completed", "cancelled",
-			"dead", "seq", "token", "wake");
+			"skipped", "dead", "seq", "token", "wake", "stalled", "tombstones", "cancels", "reaped");
 
-	private final String queue;
+	private final String prefix;
 
-	private final List<String> all;
+	private final String tag;
 
-	private QueueKeys(String prefix, String queue) {
-		this.queue = queue;
-		String base = prefix + ":{" + queue + "}:";
-		this.all = PARTS.stream().map((part) -> base + part).toList();
+	private final String base;
+
+	private final Map<RedisScript, List<String>> byScript = new ConcurrentHashMap<>();
+
+	private QueueKeys(String prefix, String tag) {
+		this.prefix = prefix;
+		this.tag = tag;
+		this.base = prefix + ":{" + tag + "}:";
 	}
 
-	public static QueueKeys of(String prefix, String queue) {
+	public static QueueKeys of(String prefix, String tag) {
 		check(prefix, "key prefix");
-		check(queue, "queue name");
-		return new QueueKeys(prefix, queue);
+		check(tag, "queue name");
+		return new QueueKeys(prefix, tag);
 	}
 
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/** The hash tag every key of this store carries: the queue's name. */
+	public String tag() {
+		return this.tag;
+	}
+
+	/** The queue's name. */
 	public String queue() {
-		return this.queue;
+		return this.tag;
 	}
 
-	/** All keys, in the order the scripts expect. */
+	/** The key of one part, e.g. {@code key("dead")}. */
+	public String key(String part) {
+		if (!PARTS.contains(part)) {
+			throw new IllegalArgumentException("No key part '" + part + "'");
+		}
+		return this.base + part;
+	}
+
+	/** A key of this store's slot for a feature's own data, e.g. {@code custom("batch:42")}. */
+	public String custom(String name) {
+		if (PARTS.contains(name) || name.startsWith("idem:")) {
+			throw new IllegalArgumentException("'" + name + "' is a key of the queue itself");
+		}
+		return this.base + name;
+	}
+
+	/** The key that keeps a caller-chosen job id taken for the idempotency window. */
+	public String idempotencyKey(String id) {
+		return this.base + "idem:" + id;
+	}
+
+	/** The keys of every part, in {@link #PARTS} order (idempotency keys and features' own keys aside). */
 	public List<String> all() {
-		return this.all;
+		return PARTS.stream().map(this::key).toList();
 	}
 
 	/** The list idle workers block on. */
 	public String wake() {
-		return this.all.get(PARTS.indexOf("wake"));
+		return key("wake");
 	}
 
-	public String key(String part) {
-		int index = PARTS.indexOf(part);
-		if (index < 0) {
-			throw new IllegalArgumentException("No key part '" + part + "'");
-		}
-		return this.all.get(index);
+	/** Whether {@code key} hashes to this store's slot: its first hash tag is this store's. */
+	public boolean owns(String key) {
+		int open = key.indexOf('{');
+		int close = (open < 0) ? -1 : key.indexOf('}', open + 1);
+		return close > open + 1 && key.substring(open + 1, close).equals(this.tag);
+	}
+
+	/** The keys a script declares, in its order. */
+	public List<String> forScript(RedisScript script) {
+		return this.byScript.computeIfAbsent(script, (s) -> s.keyNames().stream().map(this::key).toList());
 	}
 
 	private static void check(String name, String what) {

@@ -11,14 +11,22 @@ import dev.jobqueue.core.codec.PayloadCodec;
  * @param keyPrefix prefix of every Redis key, {@code jobqueue} by default
  * @param leaseDuration how long a dequeued job stays leased without a heartbeat (30 s); a worker
  * extends it every third of that while the job runs
- * @param completed how long completed and cancelled jobs are kept
+ * @param completed how long completed, cancelled and skipped jobs are kept
  * @param dead how long dead-lettered jobs are kept
- * @param maxStalls how many expired leases a job survives before it is dead-lettered as a poison pill
+ * @param maxStalls how many times a job's lease may expire unfinished (or the job bring its worker down)
+ * before it is dead-lettered as a poison pill (3)
  * @param codec how payloads are read and written
- * @param strictRedisCheck fail instead of warn when Redis's eviction policy or persistence put jobs at risk
+ * @param strictRedisCheck refuse to start, instead of warning, when Redis's settings put jobs at risk or
+ * cannot be checked
+ * @param idempotencyWindow how long a caller-chosen job id stays taken, whatever the retention keeps (1 day)
+ * @param maxPayloadSize largest payload accepted at enqueue, in bytes (1 MiB)
  */
 public record QueueOptions(String keyPrefix, Duration leaseDuration, Retention completed, Retention dead,
-		int maxStalls, PayloadCodec codec, boolean strictRedisCheck) {
+		int maxStalls, PayloadCodec codec, boolean strictRedisCheck, Duration idempotencyWindow, long maxPayloadSize) {
+
+	public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofDays(1);
+
+	public static final long DEFAULT_MAX_PAYLOAD_SIZE = 1024 * 1024;
 
 	public QueueOptions {
 		Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -31,46 +39,62 @@ public record QueueOptions(String keyPrefix, Duration leaseDuration, Retention c
 		if (maxStalls < 0) {
 			throw new IllegalArgumentException("maxStalls must be zero or positive");
 		}
+		if (idempotencyWindow == null || idempotencyWindow.toMillis() < 1) {
+			throw new IllegalArgumentException("The idempotency window must be at least 1 ms");
+		}
+		if (maxPayloadSize < 1) {
+			throw new IllegalArgumentException("maxPayloadSize must be at least 1 byte");
+		}
 	}
 
 	public static QueueOptions defaults() {
 		return new QueueOptions("jobqueue", Duration.ofSeconds(30), Retention.COMPLETED_DEFAULT, Retention.DEAD_DEFAULT,
-				3, PayloadCodec.defaults(), false);
+				3, PayloadCodec.defaults(), false, DEFAULT_IDEMPOTENCY_WINDOW, DEFAULT_MAX_PAYLOAD_SIZE);
 	}
 
 	public QueueOptions withKeyPrefix(String keyPrefix) {
 		return new QueueOptions(keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withLeaseDuration(Duration leaseDuration) {
 		return new QueueOptions(this.keyPrefix, leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withCompletedRetention(Retention completed) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withDeadRetention(Retention dead) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, dead, this.maxStalls, this.codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withMaxStalls(int maxStalls) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, maxStalls, this.codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withCodec(PayloadCodec codec) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, codec,
-				this.strictRedisCheck);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
 	}
 
 	public QueueOptions withStrictRedisCheck(boolean strictRedisCheck) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				strictRedisCheck);
+				strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+	}
+
+	public QueueOptions withIdempotencyWindow(Duration idempotencyWindow) {
+		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
+				this.strictRedisCheck, idempotencyWindow, this.maxPayloadSize);
+	}
+
+	public QueueOptions withMaxPayloadSize(long maxPayloadSize) {
+		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
+				this.strictRedisCheck, this.idempotencyWindow, maxPayloadSize);
 	}
 
 }

@@ -10,34 +10,41 @@ import dev.jobqueue.core.dlq.DeadLetterQueue;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.redis.RedisScript;
 
-/** The dead-letter queue of a {@link RedisJobQueue}, kept in the queue's own keys. Thread-safe. */
+/** The dead-letter queue of a {@link RedisJobQueue}, kept in its store's own keys. Thread-safe. */
 final class RedisDeadLetterQueue implements DeadLetterQueue {
 
-	private static final RedisScript READ = RedisJobQueue.script("dead_letters");
+	private static final RedisScript READ = RedisJobStore.script("dead_letters");
 
-	private static final RedisScript REVIVE = RedisJobQueue.script("revive");
+	private static final RedisScript REVIVE = RedisJobStore.script("revive");
 
-	private static final RedisScript PURGE = RedisJobQueue.script("purge");
+	private static final RedisScript PURGE = RedisJobStore.script("purge");
 
-	private final RedisJobQueue queue;
+	/** Most dead letters one read returns, whatever range is asked for. */
+	static final int MAX_READ = 1_000;
 
-	RedisDeadLetterQueue(RedisJobQueue queue) {
-		this.queue = queue;
+	private final RedisJobStore store;
+
+	RedisDeadLetterQueue(RedisJobStore store) {
+		this.store = store;
 	}
 
 	@Override
 	public String queue() {
-		return this.queue.name();
+		return this.store.queue();
 	}
 
 	@Override
 	public long size() {
-		return this.queue.redis.zcard(this.queue.keys.key("dead"));
+		return this.store.redis().zcard(this.store.keys().key("dead"));
 	}
 
 	@Override
 	public List<DeadLetter> get(long start, long stop) {
-		return read(List.of(String.valueOf(start), String.valueOf(stop)));
+		if (start < 0) {
+			throw new IllegalArgumentException("start must be zero or positive");
+		}
+		long last = (stop < 0 || stop - start >= MAX_READ) ? start + MAX_READ - 1 : stop;
+		return read(List.of(String.valueOf(start), String.valueOf(last)));
 	}
 
 	@Override
@@ -47,23 +54,23 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 
 	@Override
 	public boolean retry(String id) {
-		return RedisJobQueue.asLong(this.queue.run(REVIVE, List.of("ids", id))) == 1;
+		return RedisJobStore.asLong(this.store.execute(REVIVE, List.of(), List.of("ids", id))) == 1;
 	}
 
 	/** Revives the jobs dead now; jobs that die again meanwhile are left for a later call, so this ends. */
 	@Override
 	public long retryAll() {
-		return inBatches(REVIVE, List.of("oldest", String.valueOf(RedisJobQueue.BATCH)), size());
+		return inBatches(REVIVE, List.of("oldest", String.valueOf(RedisJobStore.BATCH)), size());
 	}
 
 	@Override
 	public boolean delete(String id) {
-		return RedisJobQueue.asLong(this.queue.run(PURGE, List.of("ids", id))) == 1;
+		return RedisJobStore.asLong(this.store.execute(PURGE, List.of(), List.of("ids", id))) == 1;
 	}
 
 	@Override
 	public long purge() {
-		return inBatches(PURGE, List.of(String.valueOf(RedisJobQueue.BATCH)), Long.MAX_VALUE);
+		return inBatches(PURGE, List.of(String.valueOf(RedisJobStore.BATCH)), Long.MAX_VALUE);
 	}
 
 	/** Runs a script that handles up to a batch of dead letters until none is left or {@code most} were handled. */
@@ -71,7 +78,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 		long total = 0;
 		long done;
 		do {
-			done = RedisJobQueue.asLong(this.queue.run(script, args));
+			done = RedisJobStore.asLong(this.store.execute(script, List.of(), args));
 			total += done;
 		}
 		while (done > 0 && total < most);
@@ -79,14 +86,14 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 	}
 
 	private List<DeadLetter> read(List<String> args) {
-		List<?> reply = (List<?>) this.queue.run(READ, args);
+		List<?> reply = (List<?>) this.store.execute(READ, List.of(), args);
 		List<DeadLetter> letters = new ArrayList<>(reply.size() / 5);
 		for (int i = 0; i < reply.size(); i += 5) {
 			String id = (String) reply.get(i);
-			int attempts = (int) RedisJobQueue.asLong(reply.get(i + 3));
+			int attempts = (int) RedisJobStore.asLong(reply.get(i + 3));
 			letters.add(new DeadLetter(id, decode(id, (String) reply.get(i + 1), attempts),
-					this.queue.envelope.decodeError((String) reply.get(i + 4)),
-					Instant.ofEpochMilli(RedisJobQueue.asLong(reply.get(i + 2))), attempts));
+					this.store.envelope.decodeError((String) reply.get(i + 4)),
+					Instant.ofEpochMilli(RedisJobStore.asLong(reply.get(i + 2))), attempts));
 		}
 		return letters;
 	}
@@ -96,7 +103,7 @@ final class RedisDeadLetterQueue implements DeadLetterQueue {
 			return null;
 		}
 		try {
-			return this.queue.envelope.decode(id, this.queue.name(), stored, attempts);
+			return this.store.envelope.decode(id, this.store.queue(), stored, attempts);
 		}
 		catch (CorruptJobException ex) {
 			return null;

@@ -28,7 +28,8 @@ public record Retention(long maxCount, Duration maxAge) {
 		}
 	}
 
-	long maxAgeMillis() {
+	/** The age limit in ms, or -1 for none. */
+	public long maxAgeMillis() {
 		return (this.maxAge != null) ? this.maxAge.toMillis() : -1;
 	}
 

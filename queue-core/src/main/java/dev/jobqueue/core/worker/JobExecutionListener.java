@@ -2,6 +2,7 @@ package dev.jobqueue.core.worker;
 
 import java.time.Duration;
 
+import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.LeasedJob;
 
 /**
@@ -26,8 +27,20 @@ public interface JobExecutionListener {
 	default void onDeadLettered(LeasedJob job, Throwable error, Duration took) {
 	}
 
-	/** The worker lost the job's lease (it ran too long without a heartbeat); it stopped the handler. */
+	/** The worker gave the job back without a failure (shutdown, or a job type it does not know yet). */
+	default void onHandedBack(LeasedJob job, StopReason reason) {
+	}
+
+	/** The job was cancelled while it ran, and its handler was stopped. */
+	default void onCancelled(LeasedJob job) {
+	}
+
+	/** The worker stopped the attempt because its lease was lost or ran out; nothing was written for it. */
 	default void onLeaseLost(LeasedJob job) {
+	}
+
+	/** The dead-letter queue's retention removed {@code count} dead letters of {@code queue}. */
+	default void onDeadLettersTrimmed(String queue, long count) {
 	}
 
 }

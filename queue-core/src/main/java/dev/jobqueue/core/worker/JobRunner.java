@@ -5,319 +5,449 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
+import dev.jobqueue.core.codec.PayloadBindingException;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
+import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.CorruptJobException;
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
-import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.Outcome;
+import dev.jobqueue.core.queue.Settlement;
 
 /**
- * Runs a worker's leased jobs on handler threads and settles each exactly once: the completion is
- * handed to the {@link Acknowledger}, a failure is written as a retry or a dead letter while the
- * lease may still be held, a timeout or a lost lease takes the job from its handler (interrupted,
- * nothing more written for that attempt). Thread-safe.
+ * Runs a worker's leased jobs on handler threads and settles each attempt exactly once. It keeps the
+ * bookkeeping of every attempt in one place: the slot it holds, whether it counts as running, its entry in
+ * the map the heartbeat extends, its timer and its thread. Outcomes go to the {@link Settler}. Thread-safe.
  */
-final class JobRunner {
+final class JobRunner implements Settler.Listener {
 
 	// Logged under Worker: that is the class users know and configure.
 	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
 
 	private static final int STACK_TRACE_LIMIT = 8_000;
 
-	private final String workerId;
+	/** How often an unknown job type is handed back while it may still be rolled out. */
+	private static final Duration UNKNOWN_TYPE_RETRY = Duration.ofSeconds(5);
 
-	private final JobHandlers handlers;
-
-	private final RetryPolicy retryPolicy;
-
-	private final Duration defaultTimeout;
-
-	private final JobExecutionListener listener;
+	private final WorkerSettings settings;
 
 	private final Semaphore slots;
 
-	private final ScheduledExecutorService timeouts;
+	private final ScheduledExecutorService timer;
 
 	private final HandlerThreads handlerThreads;
 
-	private final Acknowledger acknowledger;
+	private final Settler settler;
 
-	/** Leased jobs not settled yet: running, or finished with the completion not yet written. */
-	private final Map<String, Execution> executions = new ConcurrentHashMap<>();
+	private final RedisOutageLog outage;
 
-	/** Executions whose handler still owns them (status RUNNING). */
+	/** Attempts not settled yet: leased, running, or with an outcome being written. */
+	private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+
+	/** Attempts leased or running (not finished, not abandoned): what a graceful stop waits for. */
 	private final AtomicInteger running = new AtomicInteger();
 
-	JobRunner(String workerId, JobHandlers handlers, RetryPolicy retryPolicy, Duration defaultTimeout,
-			JobExecutionListener listener, Semaphore slots, ScheduledExecutorService timeouts,
-			HandlerThreads handlerThreads, String threadPrefix) {
-		this.workerId = workerId;
-		this.handlers = handlers;
-		this.retryPolicy = retryPolicy;
-		this.defaultTimeout = defaultTimeout;
-		this.listener = listener;
+	/** Abandoned handlers that still hold their thread. */
+	private final AtomicInteger stuck = new AtomicInteger();
+
+	/** Threads lent in place of stuck handlers, at most {@code maxStuckHandlers}. */
+	private final AtomicInteger lent = new AtomicInteger();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	/** The one suspect (a job whose lease expired unfinished before) this worker holds, if any. */
+	private final AtomicReference<Attempt> suspect = new AtomicReference<>();
+
+	JobRunner(WorkerSettings settings, Semaphore slots, ScheduledExecutorService timer, HandlerThreads handlerThreads,
+			RedisOutageLog outage, String threadPrefix) {
+		this.settings = settings;
 		this.slots = slots;
-		this.timeouts = timeouts;
+		this.timer = timer;
 		this.handlerThreads = handlerThreads;
-		this.acknowledger = new Acknowledger(threadPrefix + "ack", this::completionWritten, this::completionDropped);
-		this.acknowledger.start();
+		this.outage = outage;
+		this.settler = new Settler(threadPrefix + "settle", this, outage);
+		this.settler.start();
 	}
 
-	/** The jobs leased and not settled yet. */
-	Collection<Execution> executions() {
-		return this.executions.values();
+	RedisOutageLog outage() {
+		return this.outage;
 	}
 
-	/** Writes the completions still pending (within {@code timeout}) and stops the handler threads. */
-	void shutdown(Duration timeout) {
-		this.acknowledger.stop(timeout);
-		this.handlerThreads.shutdownNow();
+	/** The attempts not settled yet. */
+	Collection<Attempt> attempts() {
+		return this.attempts.values();
+	}
+
+	int stuckHandlers() {
+		return this.stuck.get();
+	}
+
+	boolean holdsSuspect() {
+		return this.suspect.get() != null;
+	}
+
+	boolean isIdle() {
+		return this.attempts.isEmpty();
 	}
 
 	/**
-	 * Runs a leased job on a handler thread, in the slot the caller took for it. Returns
-	 * {@code false}, with the lease handed back and the slot still the caller's, when the handler
-	 * threads are shut down.
+	 * Runs a leased job on a handler thread, in the slot the caller took for it. Returns {@code false}, with
+	 * the job handed back and the slot still the caller's, when the handler threads are shut down.
 	 */
-	boolean run(RedisJobQueue queue, LeasedJob job) {
-		Execution execution = new Execution(job, queue, this);
+	boolean submit(JobStore store, LeasedJob lease) {
+		Attempt attempt = new Attempt(lease, store, this, this.sequence.incrementAndGet(), timeoutOf(lease));
 		this.running.incrementAndGet();
-		Execution earlier = this.executions.put(execution.key(), execution);
+		if (lease.suspect()) {
+			this.suspect.set(attempt);
+		}
+		Attempt earlier = this.attempts.put(attempt.key, attempt);
 		if (earlier != null) {
 			// Redis granted this job again, so the earlier lease is gone: that attempt must stop.
 			leaseLost(earlier);
 		}
-		Duration timeout = timeoutOf(job);
-		if (timeout != null) {
-			execution.timeout = this.timeouts.schedule(() -> timedOut(execution, timeout), timeout.toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
+		attempt.timer = this.timer.schedule(() -> timedOut(attempt), attempt.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		try {
-			this.handlerThreads.execute(() -> execute(execution));
+			this.handlerThreads.execute(() -> execute(attempt));
 			return true;
 		}
 		catch (RejectedExecutionException ex) {
-			if (execution.abandon(Execution.Status.RELEASED)) {
-				settled();
+			attempt.takeSlot();
+			if (abandon(attempt, StopReason.SHUTDOWN) != null) {
+				this.settler.submit(attempt, new Settlement(lease, new Outcome.HandedBack(Duration.ZERO, false)));
 			}
-			cancelTimeout(execution);
-			this.executions.remove(execution.key(), execution);
-			execution.returnSlot();
-			giveBack(queue, List.of(job));
 			return false;
 		}
 	}
 
-	private void execute(Execution execution) {
+	private void execute(Attempt attempt) {
 		try {
+			if (!attempt.start()) {
+				// Abandoned before it started (shutdown, lost lease, cancel): it must not start now.
+				return;
+			}
 			Object result = null;
 			Throwable failure = null;
-			execution.attach();
 			try {
-				notifyListener((listener) -> listener.onStarted(execution.leased, waited(execution.leased)));
-				result = invoke(execution);
+				notifyListener((listener) -> listener.onStarted(attempt.lease, waited(attempt.lease)));
+				result = invoke(attempt);
 			}
 			catch (Throwable ex) {
 				failure = ex;
 			}
-			finally {
-				execution.detach();
-			}
-			cancelTimeout(execution);
-			String resultJson = null;
-			if (failure == null && result != null) {
-				try {
-					resultJson = execution.queue.options().codec().write(result);
-				}
-				catch (RuntimeException ex) {
-					failure = ex;
-				}
-			}
-			if (execution.finish()) {
-				// The outcome is handed off before the job counts as settled, so a graceful stop waits for it.
-				if (failure == null) {
-					this.acknowledger.submit(execution, resultJson);
-				}
-				else {
-					recordFailure(execution, failure);
-				}
-				settled();
-			}
-			else {
-				// Abandoned while running (timeout, lost lease, shutdown): the extra thread lent then is not needed now.
-				this.handlerThreads.giveBack();
-			}
+			handlerReturned(attempt, result, failure);
 		}
 		finally {
-			returnSlot(execution);
+			returnSlot(attempt);
 		}
 	}
 
-	private Object invoke(Execution execution) throws Exception {
-		LeasedJob leased = execution.leased;
-		if (!leased.isReadable()) {
-			throw new CorruptJobException(leased.problem());
+	private Object invoke(Attempt attempt) throws Exception {
+		LeasedJob lease = attempt.lease;
+		if (!lease.isReadable()) {
+			throw new CorruptJobException(lease.problem());
 		}
-		Job job = leased.job();
-		JobHandlers.Registered handler = this.handlers.get(job.type());
+		Job job = lease.job();
+		JobHandlers.Registered handler = this.settings.handlers().get(job.type());
 		if (handler == null) {
-			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker " + this.workerId
-					+ " (it handles " + this.handlers.types() + ")");
+			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker "
+					+ this.settings.id() + " (it handles " + this.settings.handlers().types() + ")");
 		}
-		Object argument = handler.takesJob() ? job : execution.queue.options().codec().read(job.payload(), handler.payloadType());
-		return handler.function().apply(argument, execution);
+		Object argument = handler.takesJob() ? job
+				: attempt.store.options().codec().read(job.payload(), handler.payloadType());
+		return handler.function().apply(argument, attempt);
 	}
 
-	/** Writes a failed attempt as a retry or a dead letter; never throws, and always settles the execution. */
-	private void recordFailure(Execution execution, Throwable failure) {
-		LeasedJob leased = execution.leased;
-		try {
-			Duration delay = retryPolicyOf(leased).retryDelay(leased.job(), leased.failures() + 1, failure);
-			JobError error = new JobError(describe(failure), failure.getClass().getName(), stackTrace(failure),
-					this.workerId);
-			Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
-			boolean written = writeWhileLeased(execution, () -> (delay != null)
-					? execution.queue.retry(leased, error, delay) : execution.queue.deadLetter(leased, error));
-			if (!written) {
-				logger.warn("Job {} failed after its lease was lost; the failure was not recorded: {}", leased.id(),
-						error.message());
-			}
-			else if (delay != null) {
-				logger.info("Job {} ({}) failed on attempt {}, retrying in {}: {}", leased.id(), typeOf(leased),
-						leased.attempt(), delay, error.message());
-				notifyListener((listener) -> listener.onRetrying(leased, failure, delay, took));
-			}
-			else {
-				logger.warn("Job {} ({}) failed on attempt {} and was dead-lettered: {}", leased.id(), typeOf(leased),
-						leased.attempt(), error.message());
-				notifyListener((listener) -> listener.onDeadLettered(leased, failure, took));
-			}
-		}
-		catch (RuntimeException | StackOverflowError ex) {
-			logger.error("Could not record the failure of job {}; it will run again when its lease expires", leased.id(),
-					ex);
-		}
-		finally {
-			this.executions.remove(execution.key(), execution);
-		}
-	}
-
-	private void timedOut(Execution execution, Duration timeout) {
-		if (execution.abandon(Execution.Status.TIMED_OUT)) {
-			// A handler that ignores the interrupt keeps its thread, not its slot: the worker goes on.
-			this.handlerThreads.lend();
-			JobTimeoutException failure = new JobTimeoutException("Job " + execution.leased.id() + " ran longer than "
-					+ "its timeout of " + timeout + " (attempt " + execution.leased.attempt() + ") and was interrupted");
-			Runnable settle = () -> {
-				try {
-					recordFailure(execution, failure);
+	private void handlerReturned(Attempt attempt, Object result, Throwable failure) {
+		synchronized (attempt) {
+			boolean mine = attempt.finish();
+			attempt.handlerExited();
+			if (!mine) {
+				// Abandoned while it ran: the one who abandoned it settles it; this thread is free again.
+				this.stuck.decrementAndGet();
+				if (attempt.threadLent) {
+					this.lent.decrementAndGet();
+					this.handlerThreads.giveBack();
 				}
-				finally {
-					settled();
-					returnSlot(execution);
-				}
-			};
+				return;
+			}
+		}
+		leftRunning(attempt);
+		Outcome outcome;
+		if (failure == null) {
 			try {
-				// Written on a handler thread: the timeout thread serves every job's timeout and must not wait.
-				this.handlerThreads.execute(settle);
+				String json = (result != null) ? attempt.store.options().codec().write(result) : null;
+				outcome = new Outcome.Completed(json);
 			}
-			catch (RejectedExecutionException ex) {
-				settle.run();
+			catch (RuntimeException ex) {
+				failure = ex;
+				outcome = null;
 			}
-		}
-	}
-
-	void leaseLost(Execution execution) {
-		if (execution.abandon(Execution.Status.LEASE_LOST)) {
-			settled();
-			this.handlerThreads.lend();
-			cancelTimeout(execution);
-			this.executions.remove(execution.key(), execution);
-			returnSlot(execution);
-			logger.warn("Worker {} lost the lease of job {}: its handler was interrupted and nothing more will be "
-					+ "written for this attempt", this.workerId, execution.leased.id());
-			notifyListener((listener) -> listener.onLeaseLost(execution.leased));
-		}
-	}
-
-	void completionWritten(Execution execution, boolean acked) {
-		this.executions.remove(execution.key(), execution);
-		if (acked) {
-			Duration took = Duration.ofNanos(System.nanoTime() - execution.startedNanos);
-			notifyListener((listener) -> listener.onCompleted(execution.leased, took));
 		}
 		else {
-			logger.warn("Job {} finished after its lease was lost: the result was dropped and the job may run again",
-					execution.leased.id());
+			outcome = null;
 		}
+		if (outcome == null) {
+			outcome = failureOutcome(attempt, failure);
+		}
+		attempt.failure = failure;
+		this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
 	}
 
-	/** A completion the acknowledger could not write: the lease is left to expire, and the job runs again. */
-	void completionDropped(Execution execution) {
-		this.executions.remove(execution.key(), execution);
-	}
-
-	/** Takes every still-running job from its handler and hands its lease back, so it runs again elsewhere at once. */
-	void releaseUnfinished() {
-		Map<RedisJobQueue, List<LeasedJob>> byQueue = new LinkedHashMap<>();
-		for (Execution execution : this.executions.values()) {
-			if (execution.abandon(Execution.Status.RELEASED)) {
-				settled();
-				this.handlerThreads.lend();
-				cancelTimeout(execution);
-				this.executions.remove(execution.key(), execution);
-				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution.leased);
+	/** What a failed attempt leads to: errors that can never succeed go to the dead-letter queue at once. */
+	private Outcome failureOutcome(Attempt attempt, Throwable failure) {
+		LeasedJob lease = attempt.lease;
+		JobError error = new JobError(describe(failure), failure.getClass().getName(), stackTrace(failure),
+				this.settings.id());
+		if (failure instanceof UnknownJobTypeException && lease.job() != null) {
+			Duration age = Duration.between(lease.job().createdAt(), lease.leasedAt());
+			if (age.compareTo(this.settings.unknownTypeGrace()) < 0) {
+				return new Outcome.HandedBack(UNKNOWN_TYPE_RETRY, false);
 			}
+			return new Outcome.Dead(error);
 		}
-		byQueue.forEach(this::giveBack);
-	}
-
-	private void giveBack(RedisJobQueue queue, List<LeasedJob> leases) {
+		if (failure instanceof CorruptJobException || failure instanceof PayloadBindingException) {
+			return new Outcome.Dead(error);
+		}
 		try {
-			long released = queue.release(leases);
-			logger.info("Worker {} handed back {} unfinished jobs of queue '{}'", this.workerId, released, queue.name());
+			Duration delay = retryPolicyOf(lease).retryDelay(lease.job(), lease.failures() + 1, failure);
+			return (delay != null) ? new Outcome.Retry(delay, error) : new Outcome.Dead(error);
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not hand back {} jobs of queue '{}'; they run again when their lease expires: {}",
-					leases.size(), queue.name(), ex.toString());
+		catch (RuntimeException | StackOverflowError ex) {
+			logger.error("The retry policy failed for {}; retrying it in 1 min", attempt, ex);
+			return new Outcome.Retry(Duration.ofMinutes(1), error);
 		}
 	}
 
-	/** Retries a write while Redis is unreachable and the lease may still be ours. */
-	private boolean writeWhileLeased(Execution execution, BooleanSupplier write) {
-		long pause = 50;
-		while (true) {
-			try {
-				return write.getAsBoolean();
+	private void timedOut(Attempt attempt) {
+		if (abandon(attempt, StopReason.TIMED_OUT) != null) {
+			JobTimeoutException failure = new JobTimeoutException(attempt + " ran longer than its timeout of "
+					+ Durations.format(attempt.timeout) + " and was interrupted");
+			attempt.failure = failure;
+			this.settler.submit(attempt, new Settlement(attempt.lease, failureOutcome(attempt, failure)));
+		}
+	}
+
+	/** Redis says the lease is gone: stop the handler and write nothing more for this attempt. */
+	void leaseLost(Attempt attempt) {
+		if (abandon(attempt, StopReason.LEASE_LOST) != null) {
+			removed(attempt);
+			logger.warn("Worker {} lost the lease of {}: its handler was interrupted and nothing more is written for it",
+					this.settings.id(), attempt);
+			notifyListener((listener) -> listener.onLeaseLost(attempt.lease));
+		}
+	}
+
+	/** The job was cancelled while it ran: stop the handler and settle it as cancelled. */
+	void cancelRequested(Attempt attempt) {
+		if (abandon(attempt, StopReason.CANCELLED) != null) {
+			this.settler.submit(attempt, new Settlement(attempt.lease, new Outcome.Cancelled()));
+		}
+	}
+
+	/**
+	 * Self-fencing, on the timer thread: an attempt whose lease could not be renewed stops shortly before the
+	 * lease can have run out on Redis (the local deadline counts from each renewal's send time), so another
+	 * worker never runs the job while this one still does.
+	 */
+	void fence() {
+		long now = System.nanoTime();
+		List<String> stopped = new ArrayList<>();
+		for (Attempt attempt : this.attempts.values()) {
+			long margin = Math.min(TimeUnit.SECONDS.toNanos(1), attempt.store.options().leaseDuration().toNanos() / 10);
+			if (now - (attempt.leaseDeadlineNanos - margin) > 0 && abandon(attempt, StopReason.LEASE_EXPIRED) != null) {
+				removed(attempt);
+				stopped.add(attempt.lease.id());
+				notifyListener((listener) -> listener.onLeaseLost(attempt.lease));
 			}
-			catch (JedisConnectionException ex) {
-				if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) - execution.leaseDeadlineNanos > 0) {
-					throw ex;
+		}
+		if (!stopped.isEmpty()) {
+			logger.warn("Worker {} stopped {} jobs whose leases ran out before Redis renewed them; they run again "
+					+ "elsewhere: {}", this.settings.id(), stopped.size(), abbreviate(stopped));
+		}
+	}
+
+	/**
+	 * Takes every attempt still leased or running from its handler and hands its job back, newest first so
+	 * the oldest is first in line again; a job whose handler called {@code System.exit} is settled as having
+	 * crashed its worker instead, so it cannot take down every restart.
+	 */
+	void handBackUnfinished() {
+		List<Attempt> unfinished = new ArrayList<>(this.attempts.values());
+		unfinished.sort(Comparator.comparingLong((Attempt attempt) -> attempt.sequence).reversed());
+		for (Attempt attempt : unfinished) {
+			boolean exiting = callsExit(attempt);
+			Attempt.State left = abandon(attempt, StopReason.SHUTDOWN);
+			if (left != null) {
+				Outcome outcome = exiting ? crashed(attempt) : new Outcome.HandedBack(Duration.ZERO, left == Attempt.State.RUNNING);
+				this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
+			}
+		}
+	}
+
+	/** Settles at once, as crashed, the attempts whose handler is ending the process with {@code System.exit}. */
+	int settleExitCallers() {
+		int found = 0;
+		for (Attempt attempt : this.attempts.values()) {
+			if (callsExit(attempt) && abandon(attempt, StopReason.SHUTDOWN) != null) {
+				found++;
+				logger.error("{} called System.exit: its worker's process is ending. It counts as a stall, so a job "
+						+ "that does so every time ends in the dead-letter queue", attempt);
+				this.settler.submit(attempt, new Settlement(attempt.lease, crashed(attempt)));
+			}
+		}
+		return found;
+	}
+
+	private Outcome crashed(Attempt attempt) {
+		return new Outcome.Crashed(new JobError(attempt + " called System.exit and took its worker's process down",
+				"java.lang.System.exit", null, this.settings.id()));
+	}
+
+	private static boolean callsExit(Attempt attempt) {
+		Thread thread = attempt.thread();
+		if (thread == null) {
+			return false;
+		}
+		for (StackTraceElement frame : thread.getStackTrace()) {
+			if (frame.getClassName().equals("java.lang.Shutdown")
+					|| (frame.getClassName().equals("java.lang.Runtime") && frame.getMethodName().equals("exit"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * {@code LEASED | RUNNING -> ABANDONED} with its bookkeeping: no longer running; a handler that still holds
+	 * its thread counts as stuck, and gets a thread lent in its place (so it keeps no slot) until
+	 * {@code maxStuckHandlers} are lent. Returns the state it left, or {@code null} when someone else settles it.
+	 */
+	private Attempt.State abandon(Attempt attempt, StopReason why) {
+		Attempt.State left;
+		synchronized (attempt) {
+			left = attempt.abandon(why);
+			if (left == null) {
+				return null;
+			}
+			if (left == Attempt.State.RUNNING) {
+				this.stuck.incrementAndGet();
+				if (this.lent.get() < this.settings.maxStuckHandlers()) {
+					this.lent.incrementAndGet();
+					attempt.threadLent = true;
+					this.handlerThreads.lend();
+					returnSlot(attempt);
 				}
-				sleep(pause);
-				pause = Math.min(pause * 2, 2_000);
+			}
+		}
+		leftRunning(attempt);
+		return left;
+	}
+
+	private void leftRunning(Attempt attempt) {
+		if (attempt.timer != null) {
+			attempt.timer.cancel(false);
+		}
+		if (this.running.decrementAndGet() == 0) {
+			synchronized (this.running) {
+				this.running.notifyAll();
 			}
 		}
 	}
 
-	/** Waits until no handler owns a job any more, or {@code deadline} (nanoTime) passes. */
+	private void removed(Attempt attempt) {
+		this.attempts.remove(attempt.key, attempt);
+		this.suspect.compareAndSet(attempt, null);
+	}
+
+	private void returnSlot(Attempt attempt) {
+		if (attempt.takeSlot()) {
+			this.slots.release();
+		}
+	}
+
+	@Override
+	public void written(Settler.Pending pending, boolean settled, boolean sentAgain) {
+		Attempt attempt = pending.attempt();
+		Outcome outcome = pending.settlement().outcome();
+		if (outcome instanceof Outcome.FinishedLate) {
+			return;
+		}
+		removed(attempt);
+		if (!settled) {
+			if (sentAgain) {
+				logger.info("The outcome of {} was sent again after a lost reply and found its lease gone: it was "
+						+ "probably written the first time", attempt);
+			}
+			else {
+				logger.warn("{} finished after its lease was lost: its outcome was not written and the job may run "
+						+ "again", attempt);
+			}
+			return;
+		}
+		Duration took = Duration.ofNanos(System.nanoTime() - attempt.leasedNanos);
+		LeasedJob lease = attempt.lease;
+		Throwable failure = attempt.failure;
+		if (outcome instanceof Outcome.Completed) {
+			notifyListener((listener) -> listener.onCompleted(lease, took));
+		}
+		else if (outcome instanceof Outcome.Retry retry) {
+			logger.info("Job {} ({}) failed on attempt {}, retrying in {}: {}", lease.id(), typeOf(lease),
+					lease.attempt(), Durations.format(retry.delay()), retry.error().message());
+			notifyListener((listener) -> listener.onRetrying(lease, failure, retry.delay(), took));
+		}
+		else if (outcome instanceof Outcome.Dead dead) {
+			logger.warn("Job {} ({}) failed on attempt {} and was dead-lettered: {}", lease.id(), typeOf(lease),
+					lease.attempt(), dead.error().message());
+			notifyListener((listener) -> listener.onDeadLettered(lease, failure, took));
+		}
+		else if (outcome instanceof Outcome.HandedBack) {
+			StopReason reason = (attempt.reason() != null) ? attempt.reason() : StopReason.SHUTDOWN;
+			if (failure instanceof UnknownJobTypeException) {
+				logger.info("Job {} has a type this worker does not handle yet; handed back for another worker: {}",
+						lease.id(), failure.getMessage());
+			}
+			notifyListener((listener) -> listener.onHandedBack(lease, reason));
+		}
+		else if (outcome instanceof Outcome.Cancelled) {
+			logger.info("Job {} ({}) was cancelled while it ran; its handler was stopped", lease.id(), typeOf(lease));
+			notifyListener((listener) -> listener.onCancelled(lease));
+		}
+		else if (outcome instanceof Outcome.Crashed crashed) {
+			notifyListener((listener) -> listener.onDeadLettered(lease, failure, took));
+		}
+	}
+
+	@Override
+	public void givenUp(Settler.Pending pending) {
+		removed(pending.attempt());
+	}
+
+	@Override
+	public void deadLettersTrimmed(JobStore store, long count) {
+		logger.info("Queue '{}': the dead-letter retention removed {} dead letters (keeps {}{})", store.queue(), count,
+				store.options().dead().maxCount(), (store.options().dead().maxAge() != null)
+						? ", at most " + Durations.format(store.options().dead().maxAge()) : "");
+		notifyListener((listener) -> listener.onDeadLettersTrimmed(store.queue(), count));
+	}
+
+	/** Waits until no attempt is leased or running any more, or {@code deadline} (nanoTime) passes. */
 	boolean awaitHandlers(long deadline) {
 		synchronized (this.running) {
 			while (this.running.get() > 0) {
@@ -337,50 +467,35 @@ final class JobRunner {
 		}
 	}
 
-	/** One execution left the RUNNING status. */
-	private void settled() {
-		if (this.running.decrementAndGet() == 0) {
-			synchronized (this.running) {
-				this.running.notifyAll();
+	/** Writes the outcomes still pending (within {@code timeout}) and stops the handler threads. */
+	void shutdown(Duration timeout) {
+		this.settler.stop(timeout);
+		this.handlerThreads.shutdownNow();
+	}
+
+	private Duration timeoutOf(LeasedJob lease) {
+		Job job = lease.job();
+		if (job != null) {
+			if (job.timeout() != null) {
+				return job.timeout();
 			}
-		}
-	}
-
-	private void returnSlot(Execution execution) {
-		if (execution.returnSlot()) {
-			this.slots.release();
-		}
-	}
-
-	private static void cancelTimeout(Execution execution) {
-		ScheduledFuture<?> timeout = execution.timeout;
-		if (timeout != null) {
-			timeout.cancel(false);
-		}
-	}
-
-	private Duration timeoutOf(LeasedJob job) {
-		if (job.job() != null) {
-			if (job.job().timeout() != null) {
-				return job.job().timeout();
-			}
-			JobHandlers.Registered handler = this.handlers.get(job.job().type());
+			JobHandlers.Registered handler = this.settings.handlers().get(job.type());
 			if (handler != null && handler.options().timeout() != null) {
 				return handler.options().timeout();
 			}
 		}
-		return this.defaultTimeout;
+		return this.settings.timeout();
 	}
 
-	private RetryPolicy retryPolicyOf(LeasedJob job) {
-		JobHandlers.Registered handler = (job.job() != null) ? this.handlers.get(job.job().type()) : null;
+	private RetryPolicy retryPolicyOf(LeasedJob lease) {
+		JobHandlers.Registered handler = (lease.job() != null) ? this.settings.handlers().get(lease.job().type()) : null;
 		return (handler != null && handler.options().retryPolicy() != null) ? handler.options().retryPolicy()
-				: this.retryPolicy;
+				: this.settings.retryPolicy();
 	}
 
 	private void notifyListener(Consumer<JobExecutionListener> call) {
 		try {
-			call.accept(this.listener);
+			call.accept(this.settings.listener());
 		}
 		catch (Throwable ex) {
 			// A listener's failure, even an Error, must not take a worker thread down with it.
@@ -388,16 +503,20 @@ final class JobRunner {
 		}
 	}
 
-	private static Duration waited(LeasedJob job) {
-		if (job.job() == null) {
+	private static Duration waited(LeasedJob lease) {
+		if (lease.job() == null) {
 			return Duration.ZERO;
 		}
-		Duration waited = Duration.between(job.job().createdAt(), job.leasedAt());
+		Duration waited = Duration.between(lease.job().createdAt(), lease.leasedAt());
 		return waited.isNegative() ? Duration.ZERO : waited;
 	}
 
-	private static String typeOf(LeasedJob job) {
-		return (job.job() != null) ? job.job().type() : "unreadable";
+	private static String typeOf(LeasedJob lease) {
+		return (lease.job() != null) ? lease.job().type() : "unreadable";
+	}
+
+	static String abbreviate(List<String> ids) {
+		return (ids.size() <= 10) ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
 	}
 
 	private static String describe(Throwable failure) {
@@ -407,18 +526,14 @@ final class JobRunner {
 
 	private static String stackTrace(Throwable failure) {
 		StringWriter out = new StringWriter();
-		failure.printStackTrace(new PrintWriter(out));
+		try {
+			failure.printStackTrace(new PrintWriter(out));
+		}
+		catch (RuntimeException | StackOverflowError ex) {
+			return null;
+		}
 		String trace = out.toString();
 		return (trace.length() <= STACK_TRACE_LIMIT) ? trace : trace.substring(0, STACK_TRACE_LIMIT) + "\n\t...";
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -1,45 +1,45 @@
 package dev.jobqueue.core.worker;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jobqueue.core.queue.ExtendResult;
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
-import dev.jobqueue.core.queue.RedisJobQueue;
 
 /**
- * Extends the leases of a worker's unfinished jobs, one script call per queue. Runs on its own
- * scheduler thread so busy handlers never delay it. A lease found lost is reported so that the
- * worker stops that handler and writes nothing more for the job.
+ * Extends the leases of a worker's unsettled attempts, one script call per store, on its own thread so busy
+ * handlers never delay it. A lease found lost stops its handler with nothing more written; a job cancelled
+ * meanwhile is stopped and settled as cancelled. An attempt older than its timeout plus one lease is no
+ * longer extended: a handler that hangs cannot keep its job forever.
  */
 final class LeaseHeartbeat implements Runnable {
 
-	private static final Logger logger = LoggerFactory.getLogger(LeaseHeartbeat.class);
+	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
 
-	private final Collection<Execution> executions;
+	private final JobRunner runner;
 
-	private final Consumer<Execution> leaseLost;
-
-	LeaseHeartbeat(Collection<Execution> executions, Consumer<Execution> leaseLost) {
-		this.executions = executions;
-		this.leaseLost = leaseLost;
+	LeaseHeartbeat(JobRunner runner) {
+		this.runner = runner;
 	}
 
 	@Override
 	public void run() {
 		try {
-			Map<RedisJobQueue, List<Execution>> byQueue = new LinkedHashMap<>();
-			for (Execution execution : this.executions) {
-				byQueue.computeIfAbsent(execution.queue, (queue) -> new ArrayList<>()).add(execution);
+			long now = System.nanoTime();
+			Map<JobStore, List<Attempt>> byStore = new LinkedHashMap<>();
+			for (Attempt attempt : this.runner.attempts()) {
+				long lease = attempt.store.options().leaseDuration().toNanos();
+				if (!attempt.isOlderThan(attempt.timeout.toNanos() + lease, now)) {
+					byStore.computeIfAbsent(attempt.store, (store) -> new ArrayList<>()).add(attempt);
+				}
 			}
-			byQueue.forEach(this::extend);
+			byStore.forEach(this::extend);
 		}
 		catch (Throwable ex) {
 			// A scheduled task that throws is never run again: every lease would then expire.
@@ -47,25 +47,30 @@ final class LeaseHeartbeat implements Runnable {
 		}
 	}
 
-	private void extend(RedisJobQueue queue, List<Execution> executions) {
+	private void extend(JobStore store, List<Attempt> attempts) {
 		long sentAt = System.nanoTime();
-		List<LeasedJob> leases = new ArrayList<>(executions.size());
-		executions.forEach((execution) -> leases.add(execution.leased));
-		Set<String> lost;
+		List<LeasedJob> leases = new ArrayList<>(attempts.size());
+		attempts.forEach((attempt) -> leases.add(attempt.lease));
+		ExtendResult result;
 		try {
-			lost = queue.extend(leases);
+			result = store.extend(leases);
+			this.runner.outage().succeeded();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Heartbeat for {} jobs of queue '{}' failed: {}", leases.size(), queue.name(), ex.getMessage());
+			this.runner.outage().failed("heartbeat", ex);
 			return;
 		}
-		long deadline = sentAt + queue.options().leaseDuration().toNanos();
-		for (Execution execution : executions) {
-			if (lost.contains(execution.leased.id())) {
-				this.leaseLost.accept(execution);
+		long deadline = sentAt + store.options().leaseDuration().toNanos();
+		for (Attempt attempt : attempts) {
+			String id = attempt.lease.id();
+			if (result.lost().contains(id)) {
+				this.runner.leaseLost(attempt);
 			}
 			else {
-				execution.leaseDeadlineNanos = deadline;
+				attempt.leaseDeadlineNanos = deadline;
+				if (result.cancelled().contains(id)) {
+					this.runner.cancelRequested(attempt);
+				}
 			}
 		}
 	}

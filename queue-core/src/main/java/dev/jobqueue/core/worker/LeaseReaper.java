@@ -5,52 +5,56 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.ReapResult;
-import dev.jobqueue.core.queue.RedisJobQueue;
 
 /**
- * Puts back to pending the jobs whose lease expired because their worker died or hung, and applies
- * the retention limits. Every worker runs one; each expired lease is claimed inside a script, so
- * reapers racing each other reclaim a job once.
+ * Reclaims jobs whose lease expired unfinished because their worker died, hung or lost Redis. Every worker
+ * runs one; each expired lease is claimed inside a script, so reapers racing each other reclaim a job once.
  */
 final class LeaseReaper implements Runnable {
 
-	private static final Logger logger = LoggerFactory.getLogger(LeaseReaper.class);
+	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
 
 	private static final int LIMIT = 1_000;
 
-	private final List<RedisJobQueue> queues;
+	private final List<JobStore> stores;
 
-	LeaseReaper(List<RedisJobQueue> queues) {
-		this.queues = queues;
+	private final RedisOutageLog outage;
+
+	LeaseReaper(List<JobStore> stores, RedisOutageLog outage) {
+		this.stores = stores;
+		this.outage = outage;
 	}
 
 	@Override
 	public void run() {
-		for (RedisJobQueue queue : this.queues) {
+		for (JobStore store : this.stores) {
 			try {
 				ReapResult result;
 				do {
-					result = queue.reapExpiredLeases(LIMIT);
+					result = store.reap(LIMIT);
+					this.outage.succeeded();
 					if (!result.reclaimed().isEmpty()) {
-						logger.info("Queue '{}': {} jobs whose lease expired (worker died or hung) will run again: {}",
-								queue.name(), result.reclaimed().size(), abbreviate(result.reclaimed()));
+						logger.info("Queue '{}': {} jobs whose lease expired unfinished (worker died, hung or lost Redis) "
+								+ "run again: {}", store.queue(), result.reclaimed().size(), JobRunner.abbreviate(result.reclaimed()));
 					}
 					if (!result.deadLettered().isEmpty()) {
-						logger.warn("Queue '{}': {} jobs dead-lettered after their lease expired too many times: {}",
-								queue.name(), result.deadLettered().size(), abbreviate(result.deadLettered()));
+						logger.warn("Queue '{}': {} jobs dead-lettered as poison pills, their lease having expired "
+								+ "unfinished too many times: {}", store.queue(), result.deadLettered().size(),
+								JobRunner.abbreviate(result.deadLettered()));
+					}
+					if (!result.cancelled().isEmpty()) {
+						logger.info("Queue '{}': {} cancelled jobs whose worker stopped answering are now cancelled: {}",
+								store.queue(), result.cancelled().size(), JobRunner.abbreviate(result.cancelled()));
 					}
 				}
-				while (result.reclaimed().size() + result.deadLettered().size() == LIMIT);
+				while (result.size() == LIMIT);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not reclaim expired leases of queue '{}': {}", queue.name(), ex.getMessage());
+				this.outage.failed("reclaiming expired leases", ex);
 			}
 		}
-	}
-
-	private static String abbreviate(List<String> ids) {
-		return (ids.size() <= 10) ? ids.toString() : ids.subList(0, 10) + " and " + (ids.size() - 10) + " more";
 	}
 
 }

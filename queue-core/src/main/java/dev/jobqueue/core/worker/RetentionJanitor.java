@@ -2,34 +2,39 @@ package dev.jobqueue.core.worker;
 
 import java.util.List;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.jobqueue.core.queue.JobStore;
+import dev.jobqueue.core.queue.TrimResult;
 
-import dev.jobqueue.core.queue.RedisJobQueue;
-
-/** Removes finished jobs past their queue's retention (count and age) when no new job would trigger it. */
+/** Removes finished jobs past their queue's retention (count and age) when no finishing job would trigger it. */
 final class RetentionJanitor implements Runnable {
 
-	private static final Logger logger = LoggerFactory.getLogger(RetentionJanitor.class);
+	private final List<JobStore> stores;
 
-	private final List<RedisJobQueue> queues;
+	private final JobRunner runner;
 
-	RetentionJanitor(List<RedisJobQueue> queues) {
-		this.queues = queues;
+	RetentionJanitor(List<JobStore> stores, JobRunner runner) {
+		this.stores = stores;
+		this.runner = runner;
 	}
 
 	@Override
 	public void run() {
-		for (RedisJobQueue queue : this.queues) {
+		for (JobStore store : this.stores) {
 			try {
-				long removed;
+				TrimResult removed;
+				long dead = 0;
 				do {
-					removed = queue.trim();
+					removed = store.trim();
+					dead += removed.dead();
 				}
-				while (removed > 0);
+				while (!removed.isEmpty());
+				this.runner.outage().succeeded();
+				if (dead > 0) {
+					this.runner.deadLettersTrimmed(store, dead);
+				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not apply the retention of queue '{}': {}", queue.name(), ex.getMessage());
+				this.runner.outage().failed("applying retention", ex);
 			}
 		}
 	}

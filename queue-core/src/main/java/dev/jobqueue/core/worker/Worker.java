@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -15,28 +16,41 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.UnifiedJedis;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeaseBatch;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.RedisJobQueue;
 
 /**
- * Runs jobs from one or more queues, in the given queue order, with up to {@code concurrency}
- * handlers at once. Delivery is at least once: a job leaves Redis only when its completion is
- * written with a still-valid lease token; a worker that dies loses nothing, since its leases expire
- * and any worker's reaper puts the jobs back. Leases are extended by a heartbeat on its own thread.
- * A failed attempt is retried with back-off or dead-lettered; a hung attempt is interrupted at its
- * timeout. {@link #stop(Duration)} stops fetching, lets running jobs finish, then gives back the
- * leases of those still running. An idle worker blocks on Redis instead of polling. Thread-safe.
+ * Runs jobs from one or more job stores (queues, in the given order), with up to {@code concurrency}
+ * handlers at once over all of them. Delivery is at least once: a job leaves Redis only when its outcome is
+ * written with a still-valid lease token; a worker that dies loses nothing, since its leases expire and any
+ * worker's reaper puts the jobs back. Leases are extended by a heartbeat on its own thread, and an attempt
+ * whose lease cannot be renewed stops before it can have run out. A failed attempt is retried with back-off
+ * or dead-lettered; an attempt past its timeout is interrupted. {@link #stop(Duration)} stops fetching, lets
+ * running jobs finish, then hands back those still running. An idle worker blocks on Redis instead of
+ * polling. A worker whose fetching thread dies reports {@link #failure()}. Thread-safe.
  */
 public final class Worker implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(Worker.class);
+
+	/**
+	 * The longest an attempt runs when neither its job, its handler nor the worker sets a timeout: long enough
+	 * for reports and media work, short enough that a hung handler frees its slot and its job the same hour.
+	 */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+	/** How long past its shutdown timeout a stopping worker takes to hand jobs back and write what is pending. */
+	public static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+	/** How long a job of a type no handler knows is handed back before it is dead-lettered (rolling deploys). */
+	public static final Duration DEFAULT_UNKNOWN_TYPE_GRACE = Duration.ofMinutes(10);
+
+	private static final Duration FENCE_INTERVAL = Duration.ofMillis(200);
 
 	private enum Phase {
 
@@ -44,27 +58,15 @@ public final class Worker implements AutoCloseable {
 
 	}
 
-	private final String id;
-
-	private final List<RedisJobQueue> queues;
-
-	private final UnifiedJedis redis;
-
-	private final List<String> wakeKeys;
+	private final List<JobStore> stores;
 
 	private final int concurrency;
-
-	private final Duration defaultTimeout;
-
-	private final RetryPolicy retryPolicy;
 
 	private final long maxJobs;
 
 	private final boolean stopWhenEmpty;
 
 	private final Duration shutdownTimeout;
-
-	private final JobExecutionListener listener;
 
 	private final Duration heartbeatInterval;
 
@@ -74,7 +76,7 @@ public final class Worker implements AutoCloseable {
 
 	private final boolean virtualThreads;
 
-	private final JobHandlers handlers;
+	private final WorkerSettings settings;
 
 	private final Semaphore slots;
 
@@ -84,58 +86,65 @@ public final class Worker implements AutoCloseable {
 
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
+	private final RedisOutageLog outage;
+
 	private volatile boolean fetching;
 
+	private volatile Throwable failure;
+
 	private ScheduledExecutorService heartbeat;
+
+	private ScheduledThreadPoolExecutor timer;
 
 	private ScheduledExecutorService maintenance;
 
 	private JobRunner runner;
 
+	private IdleWait idleWait;
+
 	private Thread fetcher;
 
 	private Worker(Builder builder) {
-		this.queues = List.copyOf(builder.queues);
-		if (this.queues.isEmpty()) {
+		this.stores = List.copyOf(builder.stores);
+		if (this.stores.isEmpty()) {
 			throw new IllegalArgumentException("A worker needs at least one queue");
-		}
-		this.redis = this.queues.get(0).redis();
-		if (this.queues.stream().anyMatch((queue) -> queue.redis() != this.redis)) {
-			throw new IllegalArgumentException("The queues of one worker must share one Redis client");
-		}
-		if (this.queues.size() > 1 && (this.redis instanceof RedisClusterClient || this.redis instanceof JedisCluster)) {
-			// An idle worker blocks on every queue's wake-up list at once, and those live in different slots.
-			throw new IllegalArgumentException("On Redis Cluster a worker takes one queue: build one worker per queue");
 		}
 		if (builder.concurrency < 1) {
 			throw new IllegalArgumentException("Concurrency must be at least 1");
 		}
-		this.id = (builder.id != null) ? builder.id : defaultId();
-		this.wakeKeys = this.queues.stream().map((queue) -> queue.keys().wake()).toList();
+		if (builder.maxStuckHandlers != null && builder.maxStuckHandlers < 0) {
+			throw new IllegalArgumentException("maxStuckHandlers must be zero or positive");
+		}
+		String id = (builder.id != null) ? builder.id : defaultId();
 		this.concurrency = builder.concurrency;
-		this.defaultTimeout = builder.timeout;
-		this.retryPolicy = builder.retryPolicy;
 		this.maxJobs = builder.maxJobs;
 		this.stopWhenEmpty = builder.stopWhenEmpty;
 		this.shutdownTimeout = builder.shutdownTimeout;
-		this.listener = builder.listener;
-		Duration shortestLease = this.queues.stream().map((queue) -> queue.options().leaseDuration())
+		Duration shortestLease = this.stores.stream().map((store) -> store.options().leaseDuration())
 			.min(Duration::compareTo).orElseThrow();
 		this.heartbeatInterval = shortestLease.dividedBy(3);
 		this.reapInterval = (builder.reapInterval != null) ? builder.reapInterval
 				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
 		this.trimInterval = builder.trimInterval;
-		this.handlers = builder.handlers;
 		this.virtualThreads = builder.virtualThreads;
+		this.settings = new WorkerSettings(id, builder.handlers, builder.retryPolicy,
+				(builder.timeout != null) ? builder.timeout : DEFAULT_TIMEOUT, builder.listener, builder.unknownTypeGrace,
+				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency);
 		this.slots = new Semaphore(this.concurrency);
+		this.outage = new RedisOutageLog(id);
 	}
 
 	public static Builder builder(RedisJobQueue... queues) {
-		return new Builder(List.of(queues));
+		return builder(List.of(queues));
 	}
 
 	public static Builder builder(List<RedisJobQueue> queues) {
-		return new Builder(queues);
+		return new Builder(queues.stream().map(RedisJobQueue::store).map(JobStore.class::cast).toList());
+	}
+
+	/** A worker over job stores directly, e.g. the shards of a queue, served in the given order. */
+	public static Builder builderForStores(List<? extends JobStore> stores) {
+		return new Builder(List.copyOf(stores));
 	}
 
 	/** Registers the handler of a job type; the JSON payload is bound to {@code payloadType}. */
@@ -144,7 +153,7 @@ public final class Worker implements AutoCloseable {
 	}
 
 	public <T> Worker handle(String type, Class<T> payloadType, JobProcessor<T> processor, HandlerOptions options) {
-		this.handlers.add(type, payloadType, processor, options);
+		this.settings.handlers().add(type, payloadType, processor, options);
 		return this;
 	}
 
@@ -155,20 +164,36 @@ public final class Worker implements AutoCloseable {
 
 	public <T> Worker handleWithResult(String type, Class<T> payloadType, JobFunction<T, ?> function,
 			HandlerOptions options) {
-		this.handlers.add(type, payloadType, function, options);
+		this.settings.handlers().add(type, payloadType, function, options);
 		return this;
 	}
 
 	public String id() {
-		return this.id;
+		return this.settings.id();
 	}
 
-	public List<RedisJobQueue> queues() {
-		return this.queues;
+	/** The stores this worker runs jobs from, in the order it serves them. */
+	public List<JobStore> stores() {
+		return this.stores;
 	}
 
+	/** The names of the queues this worker serves, in order. */
+	public List<String> queueNames() {
+		return this.stores.stream().map(JobStore::queue).distinct().toList();
+	}
+
+	public int concurrency() {
+		return this.concurrency;
+	}
+
+	/** Whether it runs: started, not stopping, and not failed. */
 	public boolean isRunning() {
-		return this.phase.get() == Phase.RUNNING;
+		return this.phase.get() == Phase.RUNNING && this.failure == null;
+	}
+
+	/** Why the worker stopped by itself, when its fetching thread died; {@code null} otherwise. */
+	public Throwable failure() {
+		return this.failure;
 	}
 
 	/** Number of jobs leased so far. */
@@ -183,39 +208,71 @@ public final class Worker implements AutoCloseable {
 
 	/** Number of jobs leased and not settled yet (running, or with an outcome being written). */
 	public int activeCount() {
-		return (this.runner != null) ? this.runner.executions().size() : 0;
+		return (this.runner != null) ? this.runner.attempts().size() : 0;
+	}
+
+	/**
+	 * Handlers abandoned (timeout, lost lease, cancel, shutdown) that still hold their thread because they
+	 * ignore interrupts. Up to {@link Builder#maxStuckHandlers} get a thread lent in their place; past that,
+	 * each keeps its slot and the worker runs fewer jobs at once.
+	 */
+	public int stuckHandlers() {
+		return (this.runner != null) ? this.runner.stuckHandlers() : 0;
+	}
+
+	/** The most stuck handlers this worker covers with lent threads. */
+	public int maxStuckHandlers() {
+		return this.settings.maxStuckHandlers();
+	}
+
+	/** Timers waiting to fire (attempt timeouts and the lease fence); bounded by the jobs held, not the jobs run. */
+	int pendingTimers() {
+		return (this.timer != null) ? this.timer.getQueue().size() : 0;
 	}
 
 	/** Starts fetching and running jobs. A worker starts once. */
 	public Worker start() {
 		if (!this.phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
-			throw new IllegalStateException("Worker " + this.id + " was already started");
+			throw new IllegalStateException("Worker " + id() + " was already started");
 		}
-		String prefix = "jobqueue-" + this.id.substring(Math.max(0, this.id.length() - 4)) + "-";
+		String prefix = "jobqueue-" + String.join(",", queueNames()) + "-";
 		this.heartbeat = Executors.newSingleThreadScheduledExecutor(threads(prefix + "heartbeat", true));
-		this.maintenance = Executors.newScheduledThreadPool(1, threads(prefix + "maintenance", true));
-		this.runner = new JobRunner(this.id, this.handlers, this.retryPolicy, this.defaultTimeout, this.listener,
-				this.slots, this.maintenance, HandlerThreads.create(prefix + "handler-", this.concurrency, this.virtualThreads),
-				prefix);
+		this.timer = new ScheduledThreadPoolExecutor(1, threads(prefix + "timer", true));
+		// Cancelled timeouts leave the queue at once instead of piling up until their time comes.
+		this.timer.setRemoveOnCancelPolicy(true);
+		this.maintenance = Executors.newSingleThreadScheduledExecutor(threads(prefix + "maintenance", true));
+		this.runner = new JobRunner(this.settings, this.slots, this.timer,
+				HandlerThreads.create(prefix + "handler-", this.concurrency, this.virtualThreads), this.outage, prefix);
+		this.idleWait = new IdleWait(this.stores, prefix);
 		long heartbeatMillis = this.heartbeatInterval.toMillis();
-		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.runner.executions(), this.runner::leaseLost),
-				heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
-		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.queues), 0, this.reapInterval.toMillis(),
+		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.runner), heartbeatMillis, heartbeatMillis,
 				TimeUnit.MILLISECONDS);
-		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.queues), this.trimInterval.toMillis(),
+		this.timer.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.stores, this.outage), 0, this.reapInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.stores, this.runner), this.trimInterval.toMillis(),
 				this.trimInterval.toMillis(), TimeUnit.MILLISECONDS);
 		this.fetching = true;
-		this.fetcher = threads(prefix + "fetch", false).newThread(this::fetchLoop);
+		this.fetcher = threads(prefix + "fetch", false).newThread(this::fetchUntilStopped);
 		this.fetcher.start();
-		logger.info("Worker {} started on queues {} with concurrency {}", this.id,
-				this.queues.stream().map(RedisJobQueue::name).toList(), this.concurrency);
+		logger.info("Worker {} started on queues {} with concurrency {}", id(), queueNames(), this.concurrency);
 		return this;
 	}
 
+	private void fence() {
+		try {
+			this.runner.fence();
+		}
+		catch (Throwable ex) {
+			logger.error("Lease fence check failed; it runs again shortly", ex);
+		}
+	}
+
 	/**
-	 * Stops gracefully: no new jobs are fetched, running jobs get until {@code timeout} to finish,
-	 * then the leases of those still running are given back so another worker runs them at once.
-	 * Returns {@code true} when every running job finished in time.
+	 * Stops gracefully: no new jobs are fetched, running jobs get until {@code timeout} to finish, then those
+	 * still running are handed back so another worker runs them at once; outcomes and hand-backs are written
+	 * within {@link #STOP_MARGIN} more. Returns {@code true} when every running job finished in time.
 	 */
 	public boolean stop(Duration timeout) {
 		if (this.phase.compareAndSet(Phase.NEW, Phase.TERMINATED)) {
@@ -223,31 +280,36 @@ public final class Worker implements AutoCloseable {
 			return true;
 		}
 		if (!this.phase.compareAndSet(Phase.RUNNING, Phase.STOPPING)) {
-			return awaitTermination(timeout);
+			return awaitTermination(timeout.plus(STOP_MARGIN).plus(STOP_MARGIN));
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.fetching = false;
+		// A handler that called System.exit never returns: settle it now instead of waiting for it.
+		this.runner.settleExitCallers();
 		if (Thread.currentThread() != this.fetcher) {
-			// The fetcher leaves within one blocking wait (at most 500 ms) and one lease call: waiting for
-			// it even past a short timeout keeps it from leasing jobs after the handlers have stopped.
+			// The fetcher leaves within one blocking wait (at most 1 s) and one lease call: waiting for it even
+			// past a short timeout keeps it from leasing jobs after the handlers have stopped.
 			join(this.fetcher, Math.max(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos()));
 		}
 		boolean finished = this.runner.awaitHandlers(deadline);
+		int handedBack = 0;
 		if (!finished) {
-			this.runner.releaseUnfinished();
+			handedBack = this.runner.attempts().size();
+			this.runner.handBackUnfinished();
 		}
-		// Completions already computed are worth writing even when the timeout is spent.
-		this.runner.shutdown(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofSeconds(2).toNanos())));
+		this.runner.shutdown(STOP_MARGIN);
 		this.heartbeat.shutdownNow();
+		this.timer.shutdownNow();
 		this.maintenance.shutdownNow();
+		this.idleWait.close();
 		this.phase.set(Phase.TERMINATED);
 		this.terminated.countDown();
-		logger.info("Worker {} stopped ({} jobs leased{})", this.id, this.fetched.get(),
-				finished ? "" : "; unfinished jobs were handed back");
+		logger.info("Worker {} stopped after leasing {} jobs{}", id(), this.fetched.get(),
+				finished ? "" : "; " + handedBack + " unfinished jobs were handed back");
 		return finished;
 	}
 
-	/** Waits until the worker has stopped, by {@link #stop} or by itself (max jobs, stop when empty). */
+	/** Waits until the worker has stopped, by {@link #stop} or by itself (max jobs, stop when empty, failure). */
 	public boolean awaitTermination(Duration timeout) {
 		try {
 			return this.terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -264,7 +326,21 @@ public final class Worker implements AutoCloseable {
 		stop(this.shutdownTimeout);
 	}
 
-	private void fetchLoop() {
+	private void fetchUntilStopped() {
+		try {
+			fetchLoop();
+		}
+		catch (Throwable ex) {
+			this.failure = ex;
+			logger.error("Worker {} failed: its fetching thread died. It stops, handing its jobs back", id(), ex);
+		}
+		if (this.phase.get() == Phase.RUNNING) {
+			// Ended by itself (max jobs, stop when empty, failure): finish what runs, then stop.
+			stop(this.shutdownTimeout);
+		}
+	}
+
+	private void fetchLoop() throws InterruptedException {
 		long pause = 0;
 		while (this.fetching) {
 			int free = acquireSlots();
@@ -276,73 +352,61 @@ public final class Worker implements AutoCloseable {
 			boolean failed = false;
 			try {
 				// stop() may have been called while this thread waited for a slot.
-				for (int i = 0; i < this.queues.size() && this.fetching && started < free; i++) {
-					RedisJobQueue queue = this.queues.get(i);
-					LeaseBatch batch = queue.lease(free - started);
+				for (int i = 0; i < this.stores.size() && this.fetching && started < free; i++) {
+					JobStore store = this.stores.get(i);
+					LeaseBatch batch = store.lease(free - started, !this.runner.holdsSuspect());
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
-						if (this.runner.run(queue, job)) {
+						if (this.runner.submit(store, job)) {
 							started++;
 						}
 					}
 					nextDue = earliest(nextDue, batch.nextDue());
 				}
+				this.outage.succeeded();
+				pause = 0;
 			}
 			catch (RuntimeException ex) {
 				failed = true;
-				pause = backOff(pause, ex);
+				this.outage.failed("fetching jobs", ex);
+				pause = (pause == 0) ? 100 : Math.min(pause * 2, 5_000);
 			}
 			finally {
 				// Every slot taken and not given to a job goes back, exactly once.
 				this.slots.release(free - started);
 			}
 			if (failed) {
+				Thread.sleep(pause);
 				continue;
-			}
-			if (pause > 0) {
-				logger.info("Worker {} reaches Redis again", this.id);
-				pause = 0;
 			}
 			if (this.maxJobs > 0 && this.fetched.get() >= this.maxJobs) {
 				break;
 			}
 			if (started == 0 && this.fetching) {
-				if (this.stopWhenEmpty && this.runner.executions().isEmpty()) {
+				if (this.stopWhenEmpty && this.runner.isIdle()) {
 					break;
 				}
 				try {
-					RedisJobQueue.awaitWork(this.redis, this.wakeKeys, RedisJobQueue.idleWait(Duration.ofSeconds(1), nextDue));
+					this.idleWait.await(idleWait(nextDue));
 				}
 				catch (RuntimeException ex) {
-					pause = backOff(pause, ex);
+					this.outage.failed("waiting for jobs", ex);
 				}
 			}
 		}
-		if (this.phase.get() == Phase.RUNNING) {
-			// Ended by itself (max jobs or stop when empty): finish what runs, then stop.
-			stop(this.shutdownTimeout);
-		}
 	}
 
-	/** Waits longer after each failure to reach Redis (100 ms doubling to 5 s); warns on the first. */
-	private long backOff(long pause, RuntimeException ex) {
-		if (pause == 0) {
-			logger.warn("Worker {} cannot fetch jobs, retrying: {}", this.id, ex.toString());
+	/** How long an idle worker may block: until work may be due, and never long enough to miss it. */
+	private static Duration idleWait(Duration nextDue) {
+		Duration wait = RedisJobQueue.MAX_IDLE_WAIT;
+		if (nextDue != null && nextDue.compareTo(wait) < 0) {
+			wait = nextDue;
 		}
-		long next = (pause == 0) ? 100 : Math.min(pause * 2, 5_000);
-		sleep(next);
-		return next;
+		return wait.isNegative() ? Duration.ZERO : wait;
 	}
 
-	private int acquireSlots() {
-		try {
-			if (!this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-				return 0;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.fetching = false;
+	private int acquireSlots() throws InterruptedException {
+		if (!this.slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
 			return 0;
 		}
 		int free = 1 + this.slots.drainPermits();
@@ -371,15 +435,6 @@ public final class Worker implements AutoCloseable {
 		}
 	}
 
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	private static ThreadFactory threads(String name, boolean daemon) {
 		return HandlerThreads.platformThreadFactory(name, daemon);
 	}
@@ -392,7 +447,7 @@ public final class Worker implements AutoCloseable {
 	/** Settings of a {@link Worker}. */
 	public static final class Builder {
 
-		private final List<RedisJobQueue> queues;
+		private final List<JobStore> stores;
 
 		private int concurrency = 10;
 
@@ -419,8 +474,12 @@ public final class Worker implements AutoCloseable {
 
 		private boolean virtualThreads = true;
 
-		private Builder(List<RedisJobQueue> queues) {
-			this.queues = List.copyOf(queues);
+		private Duration unknownTypeGrace = DEFAULT_UNKNOWN_TYPE_GRACE;
+
+		private Integer maxStuckHandlers;
+
+		private Builder(List<JobStore> stores) {
+			this.stores = stores;
 		}
 
 		/** Registers the handler of a job type, as {@link Worker#handle(String, Class, JobProcessor)} does. */
@@ -450,7 +509,7 @@ public final class Worker implements AutoCloseable {
 			return this;
 		}
 
-		/** Longest time one attempt may run unless its job or handler says otherwise; none by default. */
+		/** Longest time one attempt may run unless its job or handler says otherwise ({@link #DEFAULT_TIMEOUT}). */
 		public Builder timeout(Duration timeout) {
 			this.timeout = timeout;
 			return this;
@@ -517,6 +576,22 @@ public final class Worker implements AutoCloseable {
 		 */
 		public Builder handleJob(String type, JobFunction<Job, ?> function, HandlerOptions options) {
 			this.handlers.addJobFunction(type, function, options);
+			return this;
+		}
+
+		/**
+		 * How long a job of a type this worker has no handler for is handed back (without a failure) for a
+		 * worker that knows it, counted from the job's creation: new web nodes may dispatch a new type before
+		 * the old workers are replaced. Past it the job is dead-lettered. 10 min by default.
+		 */
+		public Builder unknownTypeGrace(Duration unknownTypeGrace) {
+			this.unknownTypeGrace = Objects.requireNonNull(unknownTypeGrace, "unknownTypeGrace");
+			return this;
+		}
+
+		/** How many handlers that ignore interrupts get a thread lent in their place (default: the concurrency). */
+		public Builder maxStuckHandlers(int maxStuckHandlers) {
+			this.maxStuckHandlers = maxStuckHandlers;
 			return this;
 		}
 

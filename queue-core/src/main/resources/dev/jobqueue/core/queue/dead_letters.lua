@@ -1,7 +1,7 @@
 #!lua flags=no-writes
---[[ Reads dead-lettered jobs, newest first, by rank (ARGV[1] start, ARGV[2] stop, inclusive like ZRANGE),
-or one job by id (ARGV[1] = 'id', ARGV[2] = id).
-KEYS: the queue's keys (see common.lua)
+--[[ Reads dead-lettered jobs, newest first, by rank (ARGV[1] start, ARGV[2] stop, inclusive like ZRANGE; at most
+1,000 per call), or one job by id (ARGV[1] = 'id', ARGV[2] = id).
+KEYS: dead jobs attempts errors
 Returns: per job: id, envelope, time of death in ms, attempts, error ]]
 -- @include common
 
@@ -11,7 +11,9 @@ if ARGV[1] == 'id' then
   if not score then return {} end
   entries = { ARGV[2], score }
 else
-  entries = redis.call('ZREVRANGE', K_DEAD, tonumber(ARGV[1]), tonumber(ARGV[2]), 'WITHSCORES')
+  local start, stop = tonumber(ARGV[1]), tonumber(ARGV[2])
+  if stop < 0 or stop > start + 999 then stop = start + 999 end
+  entries = redis.call('ZREVRANGE', K_DEAD, start, stop, 'WITHSCORES')
 end
 local out = {}
 for i = 1, #entries, 2 do

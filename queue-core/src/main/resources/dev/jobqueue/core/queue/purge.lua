@@ -1,6 +1,6 @@
 #!lua
 --[[ Deletes up to ARGV[1] of the oldest dead-lettered jobs, or the given ids ('ids' in ARGV[1]).
-KEYS: the queue's keys (see common.lua)
+KEYS: dead jobs leases attempts failures stalls priorities errors results progress reaped
 Returns: number of jobs deleted ]]
 -- @include common
 

@@ -1,30 +1,41 @@
-#!lua
---[[ Reclaims jobs whose lease expired (their worker died or hung). Each expired lease is claimed here, in one
-script, so reapers racing each other reclaim a job once. A job reclaimed more than ARGV[1] times is dead-lettered.
-KEYS: the queue's keys (see common.lua)
-ARGV[1] most reclaims before a job is dead-lettered
+#!lua flags=allow-oom
+--[[ Reclaims jobs whose lease expired unfinished (their worker died, hung or lost Redis). Each expired lease is
+claimed here, in one script, so reapers racing each other reclaim a job once. A reclaimed job becomes a suspect:
+it waits in 'stalled', and a worker runs at most one suspect at a time, so a job that keeps killing its worker
+is the only suspect each time it does and alone reaches the limit; jobs that merely ran beside it do not.
+A job whose cancel was requested ends cancelled instead.
+KEYS: active leases stalls stalled dead errors cancels cancelled wake reaped
+ARGV[1] stalls after which a job is dead-lettered as a poison pill
 ARGV[2] most leases to reclaim per call
-Returns: { { ids put back to pending }, { ids dead-lettered } } ]]
+Returns: { { ids pending again }, { ids dead-lettered }, { ids cancelled } } ]]
 -- @include common
 
 local now = now_ms()
 local max_stalls = tonumber(ARGV[1])
 local expired = redis.call('ZRANGEBYSCORE', K_ACTIVE, '-inf', '(' .. now, 'LIMIT', 0, tonumber(ARGV[2]))
-local back, dead = {}, {}
+local back, dead, cancelled = {}, {}, {}
 -- Newest deadline first: each goes to the front, so the longest-waiting job ends up first in line.
 for i = #expired, 1, -1 do
   local id = expired[i]
+  local token = redis.call('HGET', K_LEASES, id)
   end_lease(id)
-  local stalls = redis.call('HINCRBY', K_STALLS, id, 1)
-  if stalls > max_stalls then
-    dead_letter(id, cjson.encode({
-      message = 'The lease expired ' .. stalls .. ' times: the job was running each time its worker died or hung',
-      type = 'dev.jobqueue.core.worker.LeaseExpiredException' }), now)
-    dead[#dead + 1] = id
+  if redis.call('HDEL', K_CANCELS, id) == 1 then
+    redis.call('ZADD', K_CANCELLED, now, id)
+    cancelled[#cancelled + 1] = id
   else
-    make_ready(id, true)
-    back[#back + 1] = id
+    local stalls = redis.call('HINCRBY', K_STALLS, id, 1)
+    if stalls > max_stalls then
+      dead_letter(id, cjson.encode({
+        message = 'The lease expired ' .. stalls .. ' times while the job ran: each time its worker died, hung or '
+          .. 'lost Redis (a poison pill)',
+        type = 'dev.jobqueue.core.worker.LeaseExpiredException' }), now)
+      dead[#dead + 1] = id
+    else
+      redis.call('RPUSH', K_STALLED, id)
+      if token then redis.call('HSET', K_REAPED, id, token) end
+      back[#back + 1] = id
+    end
   end
 end
 if #back > 0 then wake(#back) end
-return { back, dead }
+return { back, dead, cancelled }

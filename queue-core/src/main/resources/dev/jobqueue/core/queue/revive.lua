@@ -1,6 +1,6 @@
 #!lua
 --[[ Moves dead-lettered jobs back to pending with a fresh retry budget.
-KEYS: the queue's keys (see common.lua)
+KEYS: dead failures stalls priorities ready prio seq wake
 ARGV[1] 'ids' to revive the ids that follow, or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]
 -- @include common

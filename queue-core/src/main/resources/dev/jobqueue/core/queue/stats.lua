@@ -1,9 +1,10 @@
 #!lua flags=no-writes
 --[[ Counts jobs per state.
-KEYS: the queue's keys (see common.lua)
-Returns: { pending, scheduled, active, completed, retrying, dead, cancelled } ]]
+KEYS: ready prio stalled tombstones scheduled active completed retry dead cancelled skipped
+Returns: { pending, scheduled, active, completed, retrying, dead, cancelled, skipped } ]]
 -- @include common
 
-return { redis.call('LLEN', K_READY) + redis.call('ZCARD', K_PRIO), redis.call('ZCARD', K_SCHEDULED),
+local pending = redis.call('LLEN', K_READY) + redis.call('LLEN', K_STALLED) - redis.call('HLEN', K_TOMBSTONES)
+return { math.max(0, pending) + redis.call('ZCARD', K_PRIO), redis.call('ZCARD', K_SCHEDULED),
   redis.call('ZCARD', K_ACTIVE), redis.call('ZCARD', K_COMPLETED), redis.call('ZCARD', K_RETRY),
-  redis.call('ZCARD', K_DEAD), redis.call('ZCARD', K_CANCELLED) }
+  redis.call('ZCARD', K_DEAD), redis.call('ZCARD', K_CANCELLED), redis.call('ZCARD', K_SKIPPED) }

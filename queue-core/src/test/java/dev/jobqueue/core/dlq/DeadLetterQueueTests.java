@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
@@ -87,7 +88,7 @@ class DeadLetterQueueTests {
 
 		for (int i = 0; i < 25; i++) {
 			LeasedJob job = this.queue.dequeue(Duration.ZERO).orElseThrow();
-			this.queue.deadLetter(job, new JobError("again", null, null, null));
+			this.queue.settle(job, new Outcome.Dead(new JobError("again", null, null, null)));
 		}
 		assertThat(this.queue.deadLetters().delete("p0")).isTrue();
 		assertThat(this.queue.deadLetters().purge()).isEqualTo(24);
@@ -112,12 +113,15 @@ class DeadLetterQueueTests {
 	@Test
 	void dropsEntriesOlderThanTheAgeLimit() {
 		this.queue = new RedisJobQueue(redis.server().client(), "payments",
-				QueueOptions.defaults().withDeadRetention(new Retention(100, Duration.ofMillis(200))));
+				QueueOptions.defaults().withDeadRetention(new Retention(100, Duration.ofSeconds(2))));
 		kill("old", "boom");
-		assertThat(this.queue.trim()).isZero();
+		long diedAt = this.queue.deadLetters().get("old").orElseThrow().failedAt().toEpochMilli();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> redis.server().timeMillis() > diedAt + 2_000);
 
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> this.queue.trim() == 1);
-		assertThat(this.queue.deadLetters().size()).isZero();
+		// Dead-lettering applies the retention in the same script: the new dead letter stays, the old one goes.
+		kill("new", "boom");
+
+		assertThat(this.queue.deadLetters().get(0, -1)).extracting(DeadLetter::id).containsExactly("new");
 		assertThat(this.queue.get("old")).isEmpty();
 	}
 
@@ -127,8 +131,8 @@ class DeadLetterQueueTests {
 		IllegalStateException failure = new IllegalStateException(message);
 		java.io.StringWriter trace = new java.io.StringWriter();
 		failure.printStackTrace(new java.io.PrintWriter(trace));
-		assertThat(this.queue.deadLetter(leased, new JobError(message, failure.getClass().getName(), trace.toString(),
-				"worker-1"))).isTrue();
+		assertThat(this.queue.settle(leased, new Outcome.Dead(new JobError(message, failure.getClass().getName(),
+				trace.toString(), "worker-1")))).isTrue();
 	}
 
 }

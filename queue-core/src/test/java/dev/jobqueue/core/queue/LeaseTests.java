@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
@@ -40,7 +41,7 @@ class LeaseTests {
 		this.queue.enqueue(job("j1", 0));
 		LeasedJob first = this.queue.dequeue(Duration.ZERO).orElseThrow();
 
-		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.reapExpiredLeases(100).isEmpty());
+		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.store().reap(100).isEmpty());
 
 		JobInfo info = this.queue.get("j1").orElseThrow();
 		assertThat(info.state()).isEqualTo(JobState.PENDING);
@@ -55,17 +56,17 @@ class LeaseTests {
 	void aStaleAckIsRefusedAndTheCurrentHolderStillCompletes() {
 		this.queue.enqueue(job("j1", 0));
 		LeasedJob stale = this.queue.dequeue(Duration.ZERO).orElseThrow();
-		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.reapExpiredLeases(100).isEmpty());
+		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.store().reap(100).isEmpty());
 		LeasedJob current = this.queue.dequeue(Duration.ZERO).orElseThrow();
 
-		assertThat(this.queue.ack(stale, null)).isFalse();
-		assertThat(this.queue.retry(stale, new JobError("late", null, null, null), Duration.ZERO)).isFalse();
-		assertThat(this.queue.deadLetter(stale, new JobError("late", null, null, null))).isFalse();
-		assertThat(this.queue.extend(stale)).isFalse();
-		assertThat(this.queue.updateProgress(stale, 99)).isFalse();
+		assertThat(this.queue.settle(stale, new Outcome.Completed(null))).isFalse();
+		assertThat(this.queue.settle(stale, new Outcome.Retry(Duration.ZERO, new JobError("late", null, null, null)))).isFalse();
+		assertThat(this.queue.settle(stale, new Outcome.Dead(new JobError("late", null, null, null)))).isFalse();
+		assertThat(this.queue.store().extend(List.of(stale)).lost()).containsExactly(stale.id());
+		assertThat(this.queue.store().updateProgress(stale, 99)).isFalse();
 		assertThat(this.queue.get("j1").orElseThrow().state()).isEqualTo(JobState.ACTIVE);
 
-		assertThat(this.queue.ack(current, null)).isTrue();
+		assertThat(this.queue.settle(current, new Outcome.Completed(null))).isTrue();
 		assertThat(this.queue.get("j1").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
 		assertThat(this.queue.get("j1").orElseThrow().progress()).isNull();
 	}
@@ -74,9 +75,9 @@ class LeaseTests {
 	void anAckAfterTheLeaseWasReclaimedButBeforeRedeliveryIsRefused() {
 		this.queue.enqueue(job("j1", 0));
 		LeasedJob stale = this.queue.dequeue(Duration.ZERO).orElseThrow();
-		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.reapExpiredLeases(100).isEmpty());
+		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.store().reap(100).isEmpty());
 
-		assertThat(this.queue.ack(stale, null)).isFalse();
+		assertThat(this.queue.settle(stale, new Outcome.Completed(null))).isFalse();
 		assertThat(this.queue.get("j1").orElseThrow().state()).isEqualTo(JobState.PENDING);
 	}
 
@@ -88,11 +89,11 @@ class LeaseTests {
 
 		// A heartbeat every 100 ms for three lease lengths: the reaper never finds the lease expired.
 		await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> {
-			assertThat(this.queue.extend(List.of(leased))).isEmpty();
-			assertThat(this.queue.reapExpiredLeases(100).isEmpty()).isTrue();
+			assertThat(this.queue.store().extend(List.of(leased)).lost()).isEmpty();
+			assertThat(this.queue.store().reap(100).isEmpty()).isTrue();
 			return System.nanoTime() > threeLeasesLater;
 		});
-		assertThat(this.queue.ack(leased, null)).isTrue();
+		assertThat(this.queue.settle(leased, new Outcome.Completed(null))).isTrue();
 	}
 
 	@Test
@@ -100,9 +101,9 @@ class LeaseTests {
 		for (int i = 0; i < 200; i++) {
 			this.queue.enqueue(job("j" + i, 0));
 		}
-		assertThat(this.queue.lease(200).jobs()).hasSize(200);
+		assertThat(this.queue.store().lease(200, false).jobs()).hasSize(200);
 		java.time.Instant deadline = this.queue.get("j0").orElseThrow().stateAt();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.queue.lease(1).now().isAfter(deadline));
+		await().atMost(Duration.ofSeconds(3)).until(() -> this.queue.store().lease(1, false).now().isAfter(deadline));
 
 		ExecutorService reapers = Executors.newFixedThreadPool(4);
 		CountDownLatch go = new CountDownLatch(1);
@@ -113,10 +114,10 @@ class LeaseTests {
 				go.await();
 				List<String> mine = new ArrayList<>();
 				ReapResult result;
-				while (!(result = reaper.reapExpiredLeases(7)).isEmpty()) {
+				while (!(result = reaper.store().reap(7)).isEmpty()) {
 					mine.addAll(result.reclaimed());
 				}
-				return new ReapResult(mine, List.of());
+				return new ReapResult(mine, List.of(), List.of());
 			}));
 		}
 		go.countDown();
@@ -136,11 +137,11 @@ class LeaseTests {
 		this.queue.enqueue(job("poison", 0));
 		for (int i = 0; i < 2; i++) {
 			this.queue.dequeue(Duration.ZERO).orElseThrow();
-			await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.reapExpiredLeases(100).reclaimed().isEmpty());
+			await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.store().reap(100).reclaimed().isEmpty());
 		}
 		this.queue.dequeue(Duration.ZERO).orElseThrow();
 
-		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.reapExpiredLeases(100).deadLettered().isEmpty());
+		await().atMost(Duration.ofSeconds(3)).until(() -> !this.queue.store().reap(100).deadLettered().isEmpty());
 
 		JobInfo info = this.queue.get("poison").orElseThrow();
 		assertThat(info.state()).isEqualTo(JobState.DEAD);
@@ -155,10 +156,10 @@ class LeaseTests {
 		this.queue.enqueue(job("second", 0));
 		LeasedJob first = this.queue.dequeue(Duration.ZERO).orElseThrow();
 
-		assertThat(this.queue.release(List.of(first))).isEqualTo(1);
+		assertThat(this.queue.settle(first, new Outcome.HandedBack(Duration.ZERO, false))).isTrue();
 
 		assertThat(this.queue.dequeue(Duration.ZERO)).map(LeasedJob::id).contains("first");
-		assertThat(this.queue.release(List.of(first))).isZero();
+		assertThat(this.queue.settle(first, new Outcome.HandedBack(Duration.ZERO, false))).isFalse();
 	}
 
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
@@ -69,7 +70,7 @@ class RedisJobQueueTests {
 		assertThat(this.queue.enqueueAll(jobs)).allMatch(EnqueueResult::created).hasSize(2_500);
 		assertThat(this.queue.size()).isEqualTo(2_500);
 
-		LeaseBatch batch = this.queue.lease(100);
+		LeaseBatch batch = this.queue.store().lease(100, false);
 
 		assertThat(batch.jobs()).extracting(LeasedJob::id).first().isEqualTo("job-0");
 		assertThat(batch.jobs()).extracting(LeasedJob::id).last().isEqualTo("job-99");
@@ -82,8 +83,8 @@ class RedisJobQueueTests {
 		Job first = Job.of("send_email", new Email("a@example.com", "first")).withId("order-42");
 		Job second = Job.of("send_email", new Email("b@example.com", "second")).withId("order-42");
 
-		assertThat(this.queue.enqueue(first)).isEqualTo(new EnqueueResult("order-42", true));
-		assertThat(this.queue.enqueue(second)).isEqualTo(new EnqueueResult("order-42", false));
+		assertThat(this.queue.enqueue(first)).isEqualTo(EnqueueResult.created("order-42"));
+		assertThat(this.queue.enqueue(second)).isEqualTo(new EnqueueResult("order-42", false, JobState.PENDING));
 
 		assertThat(this.queue.size()).isEqualTo(1);
 		assertThat(this.queue.get("order-42").orElseThrow().job().payloadAs(Email.class).subject()).isEqualTo("first");
@@ -157,13 +158,13 @@ class RedisJobQueueTests {
 		assertThat(leased.attempt()).isEqualTo(1);
 		assertThat(leased.job().metadata()).containsEntry("user", "7");
 		assertThat(leased.job().maxRetries()).isEqualTo(5);
-		assertThat(this.queue.updateProgress(leased, 40)).isTrue();
+		assertThat(this.queue.store().updateProgress(leased, 40)).isTrue();
 		JobInfo active = this.queue.get(job.id()).orElseThrow();
 		assertThat(active.state()).isEqualTo(JobState.ACTIVE);
 		assertThat(active.progress()).isEqualTo(40);
 		assertThat(active.attempts()).isEqualTo(1);
 
-		assertThat(this.queue.ack(leased, "{\"sent\":true}")).isTrue();
+		assertThat(this.queue.settle(leased, new Outcome.Completed("{\"sent\":true}"))).isTrue();
 		JobInfo completed = this.queue.get(job.id()).orElseThrow();
 		assertThat(completed.state()).isEqualTo(JobState.COMPLETED);
 		assertThat(completed.result()).isEqualTo("{\"sent\":true}");
@@ -172,7 +173,7 @@ class RedisJobQueueTests {
 	}
 
 	@Test
-	void cancelsPendingAndScheduledJobsButNotRunningOnes() {
+	void cancelsWaitingJobsAtOnceAndAsksTheWorkerOfARunningOneToStopIt() {
 		Job pending = job("pending", Priority.NORMAL);
 		Job prioritized = job("prioritized", Priority.HIGH);
 		Job scheduled = job("scheduled", Priority.NORMAL).withDelay(Duration.ofHours(1));
@@ -183,11 +184,15 @@ class RedisJobQueueTests {
 		assertThat(this.queue.cancel("pending")).isEqualTo(CancelResult.CANCELLED);
 		assertThat(this.queue.cancel("prioritized")).isEqualTo(CancelResult.CANCELLED);
 		assertThat(this.queue.cancel("scheduled")).isEqualTo(CancelResult.CANCELLED);
-		assertThat(this.queue.cancel("running")).isEqualTo(CancelResult.NOT_CANCELLABLE);
+		assertThat(this.queue.cancel("running")).isEqualTo(CancelResult.REQUESTED);
 		assertThat(this.queue.cancel("nothing")).isEqualTo(CancelResult.NOT_FOUND);
 
 		assertThat(this.queue.get("pending").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
-		assertThat(this.queue.stats()).isEqualTo(new QueueStats(0, 0, 1, 0, 0, 0, 3));
+		assertThat(this.queue.get("running").orElseThrow()).satisfies((info) -> {
+			assertThat(info.state()).isEqualTo(JobState.ACTIVE);
+			assertThat(info.cancelRequested()).isTrue();
+		});
+		assertThat(this.queue.stats()).isEqualTo(new QueueStats(0, 0, 1, 0, 0, 0, 3, 0));
 		assertThat(this.queue.dequeue(Duration.ZERO)).isEmpty();
 	}
 
@@ -196,19 +201,22 @@ class RedisJobQueueTests {
 		this.queue.enqueueAll(List.of(job("a", 0), job("b", 5), job("c", 0).withDelay(Duration.ofHours(1))));
 		LeasedJob a = this.queue.dequeue(Duration.ZERO).orElseThrow();
 
-		assertThat(this.queue.stats()).isEqualTo(new QueueStats(1, 1, 1, 0, 0, 0, 0));
-		this.queue.retry(a, new dev.jobqueue.core.job.JobError("boom", null, null, null), Duration.ofHours(1));
-		assertThat(this.queue.stats()).isEqualTo(new QueueStats(1, 1, 0, 0, 1, 0, 0));
+		assertThat(this.queue.stats()).isEqualTo(new QueueStats(1, 1, 1, 0, 0, 0, 0, 0));
+		this.queue.settle(a, new Outcome.Retry(Duration.ofHours(1), new dev.jobqueue.core.job.JobError("boom", null, null, null)));
+		assertThat(this.queue.stats()).isEqualTo(new QueueStats(1, 1, 0, 0, 1, 0, 0, 0));
 	}
 
 	@Test
 	void everyKeyOfAQueueSharesOneClusterSlot() {
 		this.queue.enqueue(job("x", 0));
-		int slot = JedisClusterCRC16.getSlot(this.queue.keys().all().get(0));
-		assertThat(this.queue.keys().all()).allSatisfy((key) -> assertThat(JedisClusterCRC16.getSlot(key)).isEqualTo(slot))
+		this.queue.enqueue(job("y", 5).withDelay(Duration.ofHours(1)));
+		this.queue.settle(this.queue.dequeue(Duration.ZERO).orElseThrow(), new Outcome.Completed("{}"));
+		this.queue.cancel("y");
+		int slot = JedisClusterCRC16.getSlot(this.queue.keys().key("jobs"));
+		// Nothing is written outside the queue's own slot, idempotency keys included.
+		assertThat(this.client.keys("*")).hasSizeGreaterThan(3)
+			.allSatisfy((key) -> assertThat(JedisClusterCRC16.getSlot(key)).isEqualTo(slot))
 			.allSatisfy((key) -> assertThat(key).startsWith("jobqueue:{emails}:"));
-		// Nothing is written outside the queue's own keys.
-		assertThat(this.client.keys("*")).allSatisfy((key) -> assertThat(this.queue.keys().all()).contains(key));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.test.RedisServerExtension;
 
@@ -42,13 +43,18 @@ class RetentionTests {
 
 	@Test
 	void completedJobsOlderThanTheAgeLimitAreRemoved() {
-		RedisJobQueue queue = queue(new Retention(1_000, Duration.ofMillis(200)));
+		RedisJobQueue queue = queue(new Retention(1_000, Duration.ofSeconds(2)));
 		complete(queue, 5);
-		assertThat(queue.trim()).isZero();
+		long finishedAt = queue.get("j4").orElseThrow().stateAt().toEpochMilli();
+		await().atMost(Duration.ofSeconds(30)).until(() -> redis.server().timeMillis() > finishedAt + 2_000);
 
-		await().atMost(Duration.ofSeconds(3)).until(() -> queue.trim() == 5);
-		assertThat(queue.stats().completed()).isZero();
-		assertThat(this.client.hlen(queue.keys().key("jobs"))).isZero();
+		// Completing a job applies the retention in the same script: the new job is kept, the old ones go.
+		queue.enqueue(job("new", 0));
+		assertThat(queue.settle(queue.dequeue(Duration.ZERO).orElseThrow(), new Outcome.Completed(null))).isTrue();
+
+		assertThat(queue.stats().completed()).isEqualTo(1);
+		assertThat(queue.get("new").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+		assertThat(this.client.hlen(queue.keys().key("jobs"))).isEqualTo(1);
 	}
 
 	@Test
@@ -81,7 +87,7 @@ class RetentionTests {
 		for (int i = 0; i < count; i++) {
 			queue.enqueue(job("j" + i, 0));
 			LeasedJob leased = queue.dequeue(Duration.ZERO).orElseThrow();
-			assertThat(queue.ack(leased, "{\"n\":" + i + "}")).isTrue();
+			assertThat(queue.settle(leased, new Outcome.Completed("{\"n\":" + i + "}"))).isTrue();
 		}
 	}
 

@@ -73,7 +73,7 @@ class WorkerCrashTests {
 
 		assertThat(lost).isZero();
 		assertThat(runs).hasSize(JOBS);
-		assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0, JOBS, 0, 0, 0));
+		assertThat(queue.stats()).isEqualTo(new QueueStats(0, 0, 0, JOBS, 0, 0, 0, 0));
 		// Only jobs in flight at the kill can run twice.
 		assertThat(ranTwice).isLessThanOrEqualTo(inFlightAtKill);
 	}

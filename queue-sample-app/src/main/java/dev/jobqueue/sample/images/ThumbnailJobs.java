@@ -26,7 +26,7 @@ class ThumbnailJobs {
 	@JobHandler(value = "make_thumbnail", queue = "images", timeout = "2m")
 	Rendered render(Thumbnail request, JobContext context) throws InterruptedException {
 		for (int step = 1; step <= 4; step++) {
-			context.checkCancelled();
+			context.stopIfRequested();
 			Thread.sleep(150);
 			context.updateProgress(step * 25);
 		}
@@ -49,7 +49,7 @@ class ThumbnailJobs {
 		@PostMapping("/images/{image}/thumbnail")
 		@ResponseStatus(HttpStatus.ACCEPTED)
 		Map<String, String> thumbnail(@PathVariable String image) {
-			return Map.of("queue", "images", "job", this.jobs.dispatch("make_thumbnail", new Thumbnail(image, 128)));
+			return Map.of("queue", "images", "job", this.jobs.dispatch("make_thumbnail", new Thumbnail(image, 128)).id());
 		}
 
 	}

@@ -49,7 +49,7 @@ class JobStatusController {
 	@PostMapping("/flaky")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Map<String, String> flaky() {
-		return Map.of("queue", "default", "job", this.jobs.dispatch("flaky_task", Map.of("reason", "demo")));
+		return Map.of("queue", "default", "job", this.jobs.dispatch("flaky_task", Map.of("reason", "demo")).id());
 	}
 
 	@Component

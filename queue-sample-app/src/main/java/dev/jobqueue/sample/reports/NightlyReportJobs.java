@@ -48,7 +48,7 @@ class NightlyReportJobs {
 		Map<String, String> schedule(@RequestParam(defaultValue = "30") long inSeconds) {
 			LocalDate day = LocalDate.now();
 			String id = this.jobs.dispatchAfter(Duration.ofSeconds(inSeconds), "nightly_report", new Report(day),
-					DispatchOptions.none().priority(Priority.HIGH).id("report-" + day));
+					DispatchOptions.none().priority(Priority.HIGH).id("report-" + day)).id();
 			return Map.of("queue", "reports", "job", id);
 		}
 

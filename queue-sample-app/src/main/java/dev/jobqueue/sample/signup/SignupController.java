@@ -29,7 +29,7 @@ class SignupController {
 	Map<String, String> signup(@RequestBody Signup signup) {
 		// The id is an idempotency key: signing up twice sends one welcome e-mail.
 		String id = this.jobs.dispatch("send_welcome_email", new WelcomeEmail(signup.email(), signup.name()),
-				DispatchOptions.none().id("welcome-" + signup.email()).metadata("source", "signup"));
+				DispatchOptions.none().id("welcome-" + signup.email()).metadata("source", "signup")).id();
 		return Map.of("queue", "emails", "job", id);
 	}
 

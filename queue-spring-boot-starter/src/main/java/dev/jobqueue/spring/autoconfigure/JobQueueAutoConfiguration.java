@@ -12,6 +12,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import redis.clients.jedis.UnifiedJedis;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +32,8 @@ import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
- * The job queue's core beans: the Redis client (from {@code spring.data.redis.*}), the configured
+ * The job queue's core beans: the Redis client (from {@code spring.data.redis.*}; refused
+ * credentials or TLS fail start-up, an unreachable Redis does not), the configured
  * queues, the {@link JobDispatcher}, {@code @JobHandler} discovery and the registry that runs the
  * workers ({@code jobqueue.worker.enabled=false} keeps a node to dispatching). Every bean backs off
  * when the application defines its own.
@@ -44,14 +46,18 @@ public class JobQueueAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(UnifiedJedis.class)
 	UnifiedJedis jobQueueRedisClient(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			DataRedisProperties redisProperties) {
-		DataRedisConnectionDetails details = connectionDetails.getIfAvailable(() -> new DataRedisConnectionDetails() {
-			@Override
-			public Standalone getStandalone() {
-				return Standalone.of(redisProperties.getHost(), redisProperties.getPort(), redisProperties.getDatabase());
-			}
-		});
-		return JobQueueRedisClients.create(details, redisProperties);
+			DataRedisProperties redisProperties, ObjectProvider<SslBundles> sslBundles) {
+		DataRedisConnectionDetails details = connectionDetails
+			.getIfAvailable(() -> new PropertiesRedisConnectionDetails(redisProperties, sslBundles.getIfAvailable()));
+		UnifiedJedis client = JobQueueRedisClients.create(details, redisProperties);
+		try {
+			JobQueueRedisClients.verify(client, details);
+		}
+		catch (RuntimeException ex) {
+			client.close();
+			throw ex;
+		}
+		return client;
 	}
 
 	@Bean

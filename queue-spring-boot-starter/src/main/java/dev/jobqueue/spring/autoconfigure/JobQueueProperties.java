@@ -433,11 +433,20 @@ public class JobQueueProperties {
 		/** More signing secrets accepted at the same time, while a secret is being rotated. */
 		private List<String> secrets = new ArrayList<>();
 
-		/** Largest accepted difference between a request's timestamp and now, in either direction; also how long delivery ids are remembered. */
+		/** Largest accepted difference between a request's signed timestamp and now, in either direction. */
 		private Duration tolerance = Duration.ofMinutes(5);
 
-		/** Largest accepted body; larger requests are refused while being read. */
+		/** How long a delivery is recognised when sent again (senders retry for days: Stripe for 3); needs the queue to keep job ids at least that long. */
+		private Duration dedupeWindow = Duration.ofDays(3);
+
+		/** Largest accepted body; larger requests are refused before or while being read. */
 		private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+		/** How many bodies of this webhook are read at once; more requests meanwhile are answered 503. */
+		private int maxConcurrentReads = 32;
+
+		/** Longest time a request may take to send its body, after which it is answered 408. */
+		private Duration readTimeout = Duration.ofSeconds(10);
 
 		/** Request headers copied into the job's metadata. */
 		private List<String> headers = new ArrayList<>();
@@ -506,6 +515,30 @@ public class JobQueueProperties {
 			this.maxBodySize = maxBodySize;
 		}
 
+		public Duration getDedupeWindow() {
+			return this.dedupeWindow;
+		}
+
+		public void setDedupeWindow(Duration dedupeWindow) {
+			this.dedupeWindow = dedupeWindow;
+		}
+
+		public int getMaxConcurrentReads() {
+			return this.maxConcurrentReads;
+		}
+
+		public void setMaxConcurrentReads(int maxConcurrentReads) {
+			this.maxConcurrentReads = maxConcurrentReads;
+		}
+
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
 		public List<String> getHeaders() {
 			return this.headers;
 		}
@@ -537,6 +570,53 @@ public class JobQueueProperties {
 
 		/** GitHub's X-Hub-Signature-256 header. */
 		GITHUB
+
+	}
+
+	private final Actuator actuator = new Actuator();
+
+	public Actuator getActuator() {
+		return this.actuator;
+	}
+
+	/** The {@code jobqueue} actuator endpoint. */
+	public static class Actuator {
+
+		/** Role (without the ROLE_ prefix) a caller needs for the endpoint's write operations when Spring Security is on the class path. */
+		private String writeRole = "JOBQUEUE_ADMIN";
+
+		/** Who sees jobs' results, metadata and error messages in the endpoint's read views; others see ids, types, states and counts. */
+		private ShowDetails showDetails = ShowDetails.WHEN_AUTHORIZED;
+
+		public String getWriteRole() {
+			return this.writeRole;
+		}
+
+		public void setWriteRole(String writeRole) {
+			this.writeRole = writeRole;
+		}
+
+		public ShowDetails getShowDetails() {
+			return this.showDetails;
+		}
+
+		public void setShowDetails(ShowDetails showDetails) {
+			this.showDetails = showDetails;
+		}
+
+	}
+
+	/** Who sees the data of jobs in the actuator endpoint. */
+	public enum ShowDetails {
+
+		/** Nobody. */
+		NEVER,
+
+		/** Authenticated callers with the write role. */
+		WHEN_AUTHORIZED,
+
+		/** Every caller who may read the endpoint. */
+		ALWAYS
 
 	}
 

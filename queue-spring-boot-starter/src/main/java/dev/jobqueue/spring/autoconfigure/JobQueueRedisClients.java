@@ -1,11 +1,15 @@
 package dev.jobqueue.spring.autoconfigure;
 
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.ssl.SslBundle;
@@ -18,10 +22,13 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Builds the Jedis client of the job queue from the application's Redis connection details
- * ({@code spring.data.redis.*}, or a Testcontainers service connection). With TLS, the server's
- * host name is always verified.
+ * ({@code spring.data.redis.*}, or a Testcontainers service connection), and checks it once at
+ * start-up. With TLS, the server's host name is always verified. The starter creates no other
+ * Redis client.
  */
 final class JobQueueRedisClients {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobQueueRedisClients.class);
 
 	/** Fetchers block on Redis and handlers report progress: the pool must not be Jedis's default of 8. */
 	static final int MIN_CONNECTIONS = 32;
@@ -30,7 +37,7 @@ final class JobQueueRedisClients {
 	}
 
 	static UnifiedJedis create(DataRedisConnectionDetails details, DataRedisProperties properties) {
-		if (details.getSentinel() != null) {
+		if (details.getSentinel() != null || properties.getSentinel() != null) {
 			throw new IllegalStateException("The job queue does not support Redis Sentinel yet: point spring.data.redis "
 					+ "at the master, or use Redis Cluster");
 		}
@@ -41,7 +48,7 @@ final class JobQueueRedisClients {
 			.connectionTimeoutMillis(millis(properties.getConnectTimeout(), 5_000))
 			.clientName(properties.getClientName());
 		SslBundle bundle = details.getSslBundle();
-		if (bundle != null || properties.getSsl().isEnabled()) {
+		if (bundle != null || (details instanceof PropertiesRedisConnectionDetails fromProperties && fromProperties.usesSsl())) {
 			SSLParameters parameters = new SSLParameters();
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
 			config.ssl(true).sslParameters(parameters);
@@ -69,6 +76,67 @@ final class JobQueueRedisClients {
 			.clientConfig(config.database(standalone.getDatabase()).build())
 			.poolConfig(pool)
 			.build();
+	}
+
+	/**
+	 * Pings Redis once. Refused credentials and failed TLS handshakes are configuration errors and
+	 * fail start-up with {@link RedisConnectionConfigurationException}; an unreachable Redis is only
+	 * logged, since it may come up later (health is DOWN meanwhile).
+	 */
+	static void verify(UnifiedJedis client, DataRedisConnectionDetails details) {
+		try {
+			client.ping();
+		}
+		catch (RuntimeException ex) {
+			RedisConnectionConfigurationException configuration = configurationError(ex, where(details));
+			if (configuration != null) {
+				throw configuration;
+			}
+			logger.warn("Redis at {} does not answer at start-up ({}): the job queue starts anyway and its health is DOWN "
+					+ "until Redis answers", where(details), rootMessage(ex));
+		}
+	}
+
+	private static RedisConnectionConfigurationException configurationError(RuntimeException failure, String where) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			String message = String.valueOf(cause.getMessage());
+			if (message.startsWith("NOAUTH")) {
+				return new RedisConnectionConfigurationException("Redis at " + where + " requires a password, and the job "
+						+ "queue connected without one (" + message + ")", "Set spring.data.redis.password (and "
+						+ "spring.data.redis.username for an ACL user), or give them in spring.data.redis.url", failure);
+			}
+			if (message.startsWith("WRONGPASS") || message.startsWith("NOPERM")) {
+				return new RedisConnectionConfigurationException("Redis at " + where + " refused the job queue's user name "
+						+ "or password (" + message + ")", "Correct spring.data.redis.username and spring.data.redis.password "
+						+ "(or the credentials in spring.data.redis.url); the user needs PING and the queue's commands",
+						failure);
+			}
+			if (cause instanceof SSLException || cause instanceof CertificateException) {
+				return new RedisConnectionConfigurationException("The TLS handshake with Redis at " + where + " failed: "
+						+ rootMessage(cause), "If the server's certificate names another host, set spring.data.redis.host "
+						+ "to a name it lists (host names are always verified); if it is not trusted, set "
+						+ "spring.data.redis.ssl.bundle to an SSL bundle (spring.ssl.bundle.*) whose truststore holds its "
+						+ "CA; if the server does not speak TLS, set spring.data.redis.ssl.enabled=false or use redis://",
+						failure);
+			}
+		}
+		return null;
+	}
+
+	private static String where(DataRedisConnectionDetails details) {
+		if (details.getCluster() != null) {
+			return details.getCluster().getNodes().stream().map((node) -> node.host() + ":" + node.port())
+				.collect(Collectors.joining(", "));
+		}
+		return details.getStandalone().getHost() + ":" + details.getStandalone().getPort();
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
 	}
 
 	private static int millis(Duration duration, int fallback) {

@@ -2,7 +2,6 @@ package dev.jobqueue.spring.container;
 
 import java.util.List;
 
-import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.worker.Worker;
 
 /**
@@ -26,7 +25,7 @@ public final class WorkerContainer {
 	}
 
 	public List<String> queues() {
-		return this.worker.queues().stream().map(RedisJobQueue::name).toList();
+		return this.worker.queueNames();
 	}
 
 	public Worker worker() {

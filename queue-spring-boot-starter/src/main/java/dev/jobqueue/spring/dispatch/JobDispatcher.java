@@ -12,54 +12,57 @@ import java.util.Optional;
  */
 public interface JobDispatcher {
 
-	/** Dispatches a job and returns its id. */
-	default String dispatch(String type, Object payload) {
+	/** Dispatches a job. */
+	default JobRef dispatch(String type, Object payload) {
 		return dispatch(type, payload, DispatchOptions.none());
 	}
 
-	/** Dispatches a job and returns its id; with an existing {@code id} option, the existing job's id. */
-	String dispatch(String type, Object payload, DispatchOptions options);
+	/**
+	 * Dispatches a job. With an {@code id} option that is taken, nothing is created: the reference says so,
+	 * and in which state the job holding the id is.
+	 */
+	JobRef dispatch(String type, Object payload, DispatchOptions options);
 
-	/** Dispatches one job per payload, in one round trip per queue and batch; returns the ids in order. */
-	default List<String> dispatchAll(String type, List<?> payloads) {
+	/** Dispatches one job per payload, in one round trip per queue and batch; returns them in order. */
+	default List<JobRef> dispatchAll(String type, List<?> payloads) {
 		return dispatchAll(type, payloads, DispatchOptions.none());
 	}
 
-	List<String> dispatchAll(String type, List<?> payloads, DispatchOptions options);
+	List<JobRef> dispatchAll(String type, List<?> payloads, DispatchOptions options);
 
 	/** Dispatches only when {@code condition} holds. */
-	default Optional<String> dispatchIf(boolean condition, String type, Object payload) {
+	default Optional<JobRef> dispatchIf(boolean condition, String type, Object payload) {
 		return dispatchIf(condition, type, payload, DispatchOptions.none());
 	}
 
-	default Optional<String> dispatchIf(boolean condition, String type, Object payload, DispatchOptions options) {
+	default Optional<JobRef> dispatchIf(boolean condition, String type, Object payload, DispatchOptions options) {
 		return condition ? Optional.of(dispatch(type, payload, options)) : Optional.empty();
 	}
 
 	/** Dispatches only when {@code condition} does not hold. */
-	default Optional<String> dispatchUnless(boolean condition, String type, Object payload) {
+	default Optional<JobRef> dispatchUnless(boolean condition, String type, Object payload) {
 		return dispatchIf(!condition, type, payload, DispatchOptions.none());
 	}
 
-	default Optional<String> dispatchUnless(boolean condition, String type, Object payload, DispatchOptions options) {
+	default Optional<JobRef> dispatchUnless(boolean condition, String type, Object payload, DispatchOptions options) {
 		return dispatchIf(!condition, type, payload, options);
 	}
 
 	/** Dispatches a job that may run once {@code delay} has passed (on Redis's clock). */
-	default String dispatchAfter(Duration delay, String type, Object payload) {
+	default JobRef dispatchAfter(Duration delay, String type, Object payload) {
 		return dispatch(type, payload, DispatchOptions.none().delay(delay));
 	}
 
-	default String dispatchAfter(Duration delay, String type, Object payload, DispatchOptions options) {
+	default JobRef dispatchAfter(Duration delay, String type, Object payload, DispatchOptions options) {
 		return dispatch(type, payload, options.delay(delay));
 	}
 
 	/** Dispatches a job that may run at {@code runAt}. */
-	default String dispatchAfter(Instant runAt, String type, Object payload) {
+	default JobRef dispatchAfter(Instant runAt, String type, Object payload) {
 		return dispatch(type, payload, DispatchOptions.none().runAt(runAt));
 	}
 
-	default String dispatchAfter(Instant runAt, String type, Object payload, DispatchOptions options) {
+	default JobRef dispatchAfter(Instant runAt, String type, Object payload, DispatchOptions options) {
 		return dispatch(type, payload, options.runAt(runAt));
 	}
 

@@ -3,11 +3,15 @@ package dev.jobqueue.spring.dispatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.core.job.StopReason;
+import dev.jobqueue.core.queue.EnqueueResult;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -32,13 +36,13 @@ public class RedisJobDispatcher implements JobDispatcher {
 	}
 
 	@Override
-	public String dispatch(String type, Object payload, DispatchOptions options) {
+	public JobRef dispatch(String type, Object payload, DispatchOptions options) {
 		Job job = job(type, payload, options);
-		return this.queues.get(job.queue()).enqueue(job).id();
+		return ref(job, this.queues.get(job.queue()).enqueue(job));
 	}
 
 	@Override
-	public List<String> dispatchAll(String type, List<?> payloads, DispatchOptions options) {
+	public List<JobRef> dispatchAll(String type, List<?> payloads, DispatchOptions options) {
 		if (options.id() != null && payloads.size() > 1) {
 			throw new IllegalArgumentException("One id cannot be the idempotency key of " + payloads.size() + " jobs");
 		}
@@ -49,8 +53,18 @@ public class RedisJobDispatcher implements JobDispatcher {
 			jobs.add(job);
 			byQueue.computeIfAbsent(job.queue(), (queue) -> new ArrayList<>()).add(job);
 		}
-		byQueue.forEach((queue, batch) -> this.queues.get(queue).enqueueAll(batch));
-		return jobs.stream().map(Job::id).toList();
+		Map<Job, EnqueueResult> results = new IdentityHashMap<>();
+		byQueue.forEach((queue, batch) -> {
+			List<EnqueueResult> stored = this.queues.get(queue).enqueueAll(batch);
+			for (int i = 0; i < batch.size(); i++) {
+				results.put(batch.get(i), stored.get(i));
+			}
+		});
+		return jobs.stream().map((job) -> ref(job, results.get(job))).toList();
+	}
+
+	private static JobRef ref(Job job, EnqueueResult result) {
+		return new JobRef(job.id(), job.queue(), result.created(), result.existing());
 	}
 
 	@Override
@@ -98,7 +112,7 @@ public class RedisJobDispatcher implements JobDispatcher {
 		return job;
 	}
 
-	/** The context of a job run by {@link #dispatchSync}: never cancelled; progress is not stored. */
+	/** The context of a job run by {@link #dispatchSync}: told to stop only when its thread is interrupted; progress is not stored. */
 	private record InlineJobContext(Job job) implements JobContext {
 
 		@Override
@@ -127,8 +141,8 @@ public class RedisJobDispatcher implements JobDispatcher {
 		}
 
 		@Override
-		public boolean isCancelled() {
-			return Thread.currentThread().isInterrupted();
+		public Optional<StopReason> stopReason() {
+			return Thread.currentThread().isInterrupted() ? Optional.of(StopReason.SHUTDOWN) : Optional.empty();
 		}
 
 		@Override

@@ -15,7 +15,7 @@ public final class QueueStatsCache {
 	private record Entry(QueueStats stats, long readAtNanos) {
 	}
 
-	private static final QueueStats EMPTY = new QueueStats(0, 0, 0, 0, 0, 0, 0);
+	private static final QueueStats EMPTY = new QueueStats(0, 0, 0, 0, 0, 0, 0, 0);
 
 	private final JobQueues queues;
 

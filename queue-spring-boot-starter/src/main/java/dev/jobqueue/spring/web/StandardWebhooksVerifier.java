@@ -43,12 +43,9 @@ public final class StandardWebhooksVerifier implements WebhookSignatureVerifier 
 		if (id == null || timestamp == null || signatures == null) {
 			return WebhookVerification.refused("missing webhook-id, webhook-timestamp or webhook-signature header");
 		}
-		long seconds;
-		try {
-			seconds = Long.parseLong(timestamp.trim());
-		}
-		catch (NumberFormatException ex) {
-			return WebhookVerification.refused("webhook-timestamp is not a number");
+		Long seconds = WebhookSignatureVerifier.epochSeconds(timestamp.trim());
+		if (seconds == null) {
+			return WebhookVerification.refused("webhook-timestamp is not a number of seconds");
 		}
 		if (!WebhookSignatureVerifier.withinTolerance(seconds, now, this.tolerance)) {
 			return WebhookVerification.refused("webhook-timestamp is outside the tolerance");

@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * Stripe's scheme: header {@code Stripe-Signature: t=<seconds>,v1=<hex>[,v1=<hex>...]}; the signed
- * content is {@code t.body}; the key is the endpoint secret's UTF-8 bytes. Stripe's event id (the
- * body's {@code id}) is the delivery id.
+ * content is {@code t.body}; the key is the endpoint secret's UTF-8 bytes. The header names no
+ * delivery: Stripe's event id (the body's {@code id}, signed with it) is the delivery id.
  */
 public final class StripeSignatureVerifier implements WebhookSignatureVerifier {
 
@@ -46,12 +46,9 @@ public final class StripeSignatureVerifier implements WebhookSignatureVerifier {
 		if (timestamp == null || signatures.isEmpty()) {
 			return WebhookVerification.refused("Stripe-Signature has no timestamp or no v1 signature");
 		}
-		long seconds;
-		try {
-			seconds = Long.parseLong(timestamp);
-		}
-		catch (NumberFormatException ex) {
-			return WebhookVerification.refused("Stripe-Signature timestamp is not a number");
+		Long seconds = WebhookSignatureVerifier.epochSeconds(timestamp);
+		if (seconds == null) {
+			return WebhookVerification.refused("Stripe-Signature timestamp is not a number of seconds");
 		}
 		if (!WebhookSignatureVerifier.withinTolerance(seconds, now, this.tolerance)) {
 			return WebhookVerification.refused("Stripe-Signature timestamp is outside the tolerance");

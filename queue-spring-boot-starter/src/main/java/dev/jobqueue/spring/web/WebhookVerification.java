@@ -4,7 +4,8 @@ package dev.jobqueue.spring.web;
  * The outcome of checking a webhook request's signature.
  *
  * @param accepted whether the request is authentic and fresh
- * @param deliveryId the sender's id of this delivery, used to drop replays; {@code null} when none
+ * @param deliveryId the id of this delivery that the signature covers, which makes the job's id
+ * (replays find the job already there); {@code null} when the scheme signs none in the headers
  * @param reason why the request was refused, for the log (never sent back)
  */
 public record WebhookVerification(boolean accepted, String deliveryId, String reason) {

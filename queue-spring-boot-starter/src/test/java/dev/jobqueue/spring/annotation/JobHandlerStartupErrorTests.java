@@ -3,7 +3,6 @@ package dev.jobqueue.spring.annotation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,7 +20,7 @@ class JobHandlerStartupErrorTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JobQueueAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(JobQueueAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=" + redis.server().port());
 	}
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,10 +40,9 @@ class JobQueueAutoConfigurationTests {
 	@RegisterExtension
 	static RedisServerExtension redis = new RedisServerExtension();
 
-	private static final AutoConfigurations ALL = AutoConfigurations.of(DataRedisAutoConfiguration.class,
-			JobQueueAutoConfiguration.class, JobQueueHealthContributorAutoConfiguration.class,
-			JobQueueMetricsAutoConfiguration.class, JobQueueEndpointAutoConfiguration.class,
-			JobQueueWebhookAutoConfiguration.class);
+	private static final AutoConfigurations ALL = AutoConfigurations.of(JobQueueAutoConfiguration.class,
+			JobQueueHealthContributorAutoConfiguration.class, JobQueueMetricsAutoConfiguration.class,
+			JobQueueEndpointAutoConfiguration.class, JobQueueWebhookAutoConfiguration.class);
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner().withConfiguration(ALL)
@@ -142,6 +140,16 @@ class JobQueueAutoConfigurationTests {
 				"spring.data.redis.port=" + redis.server().port(), "jobqueue.webhooks.gh.path=/hooks/gh",
 				"jobqueue.webhooks.gh.job-type=push").run((context) -> assertThat(context).hasFailed()
 					.getFailure().rootCause().hasMessageContaining("jobqueue.webhooks.gh.secret"));
+	}
+
+	@Test
+	void aWebhookThatForgetsDeliveriesBeforeTheirTimestampsExpireFailsStartUp() {
+		new WebApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
+				"spring.data.redis.port=" + redis.server().port(), "jobqueue.webhooks.gh.path=/hooks/gh",
+				"jobqueue.webhooks.gh.job-type=push", "jobqueue.webhooks.gh.secret=s", "jobqueue.webhooks.gh.tolerance=1h",
+				"jobqueue.webhooks.gh.dedupe-window=10m").run((context) -> assertThat(context).hasFailed()
+					.getFailure().rootCause().hasMessageContaining("make jobqueue.webhooks.gh.dedupe-window at least "
+							+ "jobqueue.webhooks.gh.tolerance"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

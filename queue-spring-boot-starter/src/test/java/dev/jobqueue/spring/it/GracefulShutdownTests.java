@@ -32,7 +32,7 @@ class GracefulShutdownTests {
 			.run();
 		Handlers handlers = context.getBean(Handlers.class);
 		JobHandlerEndpointRegistry workers = context.getBean(JobHandlerEndpointRegistry.class);
-		String id = context.getBean(JobDispatcher.class).dispatch("slow", "report-1");
+		String id = context.getBean(JobDispatcher.class).dispatch("slow", "report-1").id();
 		assertThat(handlers.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);

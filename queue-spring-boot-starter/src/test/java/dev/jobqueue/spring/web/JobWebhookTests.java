@@ -7,11 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,17 +20,25 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import redis.clients.jedis.Protocol;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.it.TestJobsApplication;
 import dev.jobqueue.spring.queue.JobQueues;
 import dev.jobqueue.test.LocalRedisServer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static dev.jobqueue.spring.web.WebhookSenders.gitHub;
+import static dev.jobqueue.spring.web.WebhookSenders.standard;
+import static dev.jobqueue.spring.web.WebhookSenders.stripe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every webhook case, for each signature scheme, over real HTTP into real Redis. */
+/**
+ * Every webhook case, for each signature scheme, over real HTTP into real Redis. The application
+ * connects as a Redis ACL user of its own, so a test can take commands away from it for real.
+ */
 @SpringBootTest(classes = TestJobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "jobqueue.worker.enabled=false",
 				"jobqueue.webhooks.standard.path=/webhooks/standard", "jobqueue.webhooks.standard.job-type=standard_event",
@@ -38,9 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"jobqueue.webhooks.standard.secrets[0]=" + JobWebhookTests.STANDARD_OLD_SECRET,
 				"jobqueue.webhooks.standard.max-body-size=1KB", "jobqueue.webhooks.standard.headers=X-Request-Id",
 				"jobqueue.webhooks.stripe.path=/webhooks/stripe", "jobqueue.webhooks.stripe.job-type=stripe_event",
-				"jobqueue.webhooks.stripe.scheme=stripe", "jobqueue.webhooks.stripe.secret=whsec_stripe_secret",
+				"jobqueue.webhooks.stripe.scheme=stripe", "jobqueue.webhooks.stripe.secret=" + JobWebhookTests.STRIPE_SECRET,
 				"jobqueue.webhooks.github.path=/webhooks/github", "jobqueue.webhooks.github.job-type=github_push",
 				"jobqueue.webhooks.github.scheme=github", "jobqueue.webhooks.github.secret=gh-secret",
+				"jobqueue.webhooks.github.headers=X-GitHub-Delivery,X-GitHub-Event",
 				"jobqueue.webhooks.github.queue=emails" })
 @DirtiesContext
 class JobWebhookTests {
@@ -49,12 +58,30 @@ class JobWebhookTests {
 
 	static final String STANDARD_OLD_SECRET = "whsec_b2xkLXNlY3JldC1rZXktYmVpbmctcm90YXRlZA==";
 
+	static final String STRIPE_SECRET = "whsec_stripe_secret";
+
+	private static final String REDIS_USER = "webhook-tests";
+
+	private static final String REDIS_PASSWORD = UUID.randomUUID().toString();
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.port", () -> LocalRedisServer.shared().port());
+		LocalRedisServer redis = LocalRedisServer.shared();
+		acl("on", ">" + REDIS_PASSWORD, "~*", "&*", "+@all");
+		registry.add("spring.data.redis.port", redis::port);
+		registry.add("spring.data.redis.username", () -> REDIS_USER);
+		registry.add("spring.data.redis.password", () -> REDIS_PASSWORD);
 		registry.add("jobqueue.key-prefix", () -> "webhooks");
+	}
+
+	private static void acl(String... rules) {
+		String[] arguments = new String[rules.length + 2];
+		arguments[0] = "SETUSER";
+		arguments[1] = REDIS_USER;
+		System.arraycopy(rules, 0, arguments, 2, rules.length);
+		LocalRedisServer.shared().client().sendCommand(Protocol.Command.ACL, arguments);
 	}
 
 	private final HttpClient http = HttpClient.newHttpClient();
@@ -70,134 +97,193 @@ class JobWebhookTests {
 		this.queues.all().forEach((queue) -> this.queues.redis().del(queue.keys().all().toArray(String[]::new)));
 	}
 
+	@AfterEach
+	void giveCommandsBack() {
+		acl("+@all");
+	}
+
 	@Test
-	void standardWebhooksRequestBecomesAJobAndAReplayCreatesNone() throws Exception {
+	void standardWebhooksRequestBecomesAJobNamedAfterItsDeliveryAndAReplayCreatesNone() throws Exception {
 		String body = "{\"type\":\"invoice.paid\",\"amount\":42}";
 		String id = "msg_" + UUID.randomUUID();
+		Map<String, String> headers = new LinkedHashMap<>(standard(STANDARD_SECRET, id, now(), body));
+		headers.put("X-Request-Id", "req-9");
 
-		HttpResponse<String> first = send("/webhooks/standard", body, standardHeaders(STANDARD_SECRET, id, Instant.now(), body, "X-Request-Id", "req-9"));
-		HttpResponse<String> replay = send("/webhooks/standard", body, standardHeaders(STANDARD_SECRET, id, Instant.now(), body));
+		HttpResponse<String> first = send("/webhooks/standard", body, headers);
+		HttpResponse<String> replay = send("/webhooks/standard", body, standard(STANDARD_SECRET, id, now(), body));
 
 		assertThat(first.statusCode()).isEqualTo(202);
-		String jobId = json.readTree(first.body()).get("id").asString();
+		JsonNode accepted = json.readTree(first.body());
+		assertThat(accepted.get("queue").asString()).isEqualTo("default");
+		String jobId = accepted.get("id").asString();
+		assertThat(jobId).isEqualTo("webhook:standard:" + id);
 		assertThat(replay.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(replay.body()).get("id").asString()).isEqualTo(jobId);
-		Job job = pending("default").get(jobId).orElseThrow().job();
+		assertThat(json.readTree(replay.body()).get("duplicate").asBoolean()).isTrue();
+		Job job = queue("default").get(jobId).orElseThrow().job();
 		assertThat(job.type()).isEqualTo("standard_event");
 		assertThat(json.readTree(job.payload())).isEqualTo(json.readTree(body));
 		assertThat(job.metadata()).containsEntry("webhook", "standard").containsEntry("delivery", id)
 			.containsEntry("X-Request-Id", "req-9");
-		assertThat(pending("default").size()).isEqualTo(1);
+		assertThat(queue("default").size()).isEqualTo(1);
 	}
 
 	@Test
 	void standardWebhooksAcceptsTheSecretBeingRotatedOut() throws Exception {
 		String body = "{\"n\":1}";
-		assertThat(send("/webhooks/standard", body, standardHeaders(STANDARD_OLD_SECRET, "msg_old", Instant.now(), body))
-			.statusCode()).isEqualTo(202);
+		assertThat(send("/webhooks/standard", body, standard(STANDARD_OLD_SECRET, "msg_old", now(), body)).statusCode())
+			.isEqualTo(202);
 	}
 
 	@Test
 	void standardWebhooksRefusals() throws Exception {
 		String body = "{\"n\":1}";
 		assertThat(send("/webhooks/standard", body, Map.of()).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/standard", body, standardHeaders("whsec_d3Jvbmctc2VjcmV0", "m1", Instant.now(), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/standard", "{\"n\":2}", standardHeaders(STANDARD_SECRET, "m2", Instant.now(), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/standard", body, standardHeaders(STANDARD_SECRET, "m3", Instant.now().minusSeconds(600), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/standard", body, standardHeaders(STANDARD_SECRET, "m4", Instant.now().plusSeconds(600), body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/standard", body, standard("whsec_d3Jvbmctc2VjcmV0", "m1", now(), body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/standard", "{\"n\":2}", standard(STANDARD_SECRET, "m2", now(), body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/standard", body, standard(STANDARD_SECRET, "m3", now() - 600, body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/standard", body, standard(STANDARD_SECRET, "m4", now() + 600, body)).statusCode()).isEqualTo(401);
 		String notJson = "this is not json";
-		assertThat(send("/webhooks/standard", notJson, standardHeaders(STANDARD_SECRET, "m5", Instant.now(), notJson)).statusCode()).isEqualTo(400);
+		assertThat(send("/webhooks/standard", notJson, standard(STANDARD_SECRET, "m5", now(), notJson)).statusCode()).isEqualTo(400);
 		String big = "{\"pad\":\"" + "x".repeat(2_000) + "\"}";
-		assertThat(send("/webhooks/standard", big, standardHeaders(STANDARD_SECRET, "m6", Instant.now(), big)).statusCode()).isEqualTo(413);
-		assertThat(sendChunked("/webhooks/standard", big, standardHeaders(STANDARD_SECRET, "m7", Instant.now(), big)).statusCode()).isEqualTo(413);
-		assertThat(send("/webhooks/nothing-here", body, standardHeaders(STANDARD_SECRET, "m8", Instant.now(), body)).statusCode()).isEqualTo(404);
+		assertThat(send("/webhooks/standard", big, standard(STANDARD_SECRET, "m6", now(), big)).statusCode()).isEqualTo(413);
+		assertThat(sendChunked("/webhooks/standard", big, standard(STANDARD_SECRET, "m7", now(), big)).statusCode()).isEqualTo(413);
+		assertThat(send("/webhooks/nothing-here", body, standard(STANDARD_SECRET, "m8", now(), body)).statusCode()).isEqualTo(404);
 		assertThat(this.http.send(HttpRequest.newBuilder(uri("/webhooks/standard")).GET().build(), HttpResponse.BodyHandlers.ofString())
 			.statusCode()).isEqualTo(405);
-		assertThat(pending("default").size()).isZero();
+		assertThat(queue("default").size()).isZero();
 	}
 
 	@Test
-	void stripeRequestBecomesAJobAndItsEventIdStopsReplays() throws Exception {
-		String body = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"payment_intent.succeeded\"}";
+	void bodiesThatAreNotAJsonObjectAreRefusedEvenWhenSigned() throws Exception {
+		for (String body : new String[] { "", "   \n", "[1,2]", "\"text\"", "42", "null" }) {
+			assertThat(send("/webhooks/standard", body, standard(STANDARD_SECRET, "m-" + body.hashCode(), now(), body))
+				.statusCode()).as("body '%s'", body).isEqualTo(400);
+			assertThat(send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now(), body)).statusCode())
+				.as("body '%s'", body).isEqualTo(400);
+			assertThat(send("/webhooks/github", body, gitHub("gh-secret", "d", body)).statusCode())
+				.as("body '%s'", body).isEqualTo(400);
+		}
+		assertThat(queue("default").size()).isZero();
+		assertThat(queue("emails").size()).isZero();
+	}
 
-		HttpResponse<String> first = send("/webhooks/stripe", body, stripeHeaders("whsec_stripe_secret", Instant.now(), body));
-		HttpResponse<String> replay = send("/webhooks/stripe", body, stripeHeaders("whsec_stripe_secret", Instant.now(), body));
+	@Test
+	void aBodyThatIsNotDeclaredAsJsonIsRefusedWith415() throws Exception {
+		String body = "{\"n\":1}";
+		Map<String, String> headers = standard(STANDARD_SECRET, "m-415", now(), body);
+
+		assertThat(send("/webhooks/standard", body, headers, "text/plain").statusCode()).isEqualTo(415);
+		assertThat(send("/webhooks/standard", body, headers, "application/x-www-form-urlencoded").statusCode()).isEqualTo(415);
+		assertThat(send("/webhooks/standard", body, headers, null).statusCode()).isEqualTo(415);
+		assertThat(send("/webhooks/standard", body, headers, "application/json; charset=utf-8").statusCode()).isEqualTo(202);
+	}
+
+	@Test
+	void aTimestampThatOverflowsWhenComparedIsRefused() throws Exception {
+		String body = "{\"n\":1}";
+		assertThat(send("/webhooks/standard", body, standard(STANDARD_SECRET, "m-min", now() + Long.MIN_VALUE, body))
+			.statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/stripe", "{\"id\":\"evt_min\"}", stripe(STRIPE_SECRET, now() + Long.MIN_VALUE, "{\"id\":\"evt_min\"}"))
+			.statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/stripe", "{\"id\":\"evt_max\"}", stripe(STRIPE_SECRET, Long.MAX_VALUE, "{\"id\":\"evt_max\"}"))
+			.statusCode()).isEqualTo(401);
+		assertThat(queue("default").size()).isZero();
+	}
+
+	@Test
+	void stripeEventBecomesAJobAndTheSameEventSignedAgainLaterFindsIt() throws Exception {
+		String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+		String body = "{\"id\":\"" + event + "\",\"type\":\"payment_intent.succeeded\"}";
+
+		HttpResponse<String> first = send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now() - 250, body));
+		// Stripe's retry of the same event carries a new timestamp and signature.
+		HttpResponse<String> retry = send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now() + 250, body));
 
 		assertThat(first.statusCode()).isEqualTo(202);
-		assertThat(replay.statusCode()).isEqualTo(200);
-		assertThat(json.readTree(replay.body()).get("id").asString()).isEqualTo(json.readTree(first.body()).get("id").asString());
-		assertThat(pending("default").size()).isEqualTo(1);
-		assertThat(pending("default").peek().orElseThrow().type()).isEqualTo("stripe_event");
+		assertThat(json.readTree(first.body()).get("id").asString()).isEqualTo("webhook:stripe:" + event);
+		assertThat(retry.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(retry.body()).get("id").asString()).isEqualTo("webhook:stripe:" + event);
+		assertThat(queue("default").size()).isEqualTo(1);
+		assertThat(queue("default").peek().orElseThrow().type()).isEqualTo("stripe_event");
 	}
 
 	@Test
 	void stripeRefusals() throws Exception {
 		String body = "{\"id\":\"evt_x\"}";
 		assertThat(send("/webhooks/stripe", body, Map.of()).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/stripe", body, stripeHeaders("whsec_other", Instant.now(), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/stripe", body, stripeHeaders("whsec_stripe_secret", Instant.now().minusSeconds(400), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/stripe", body, stripeHeaders("whsec_stripe_secret", Instant.now().plusSeconds(400), body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/stripe", "nope", stripeHeaders("whsec_stripe_secret", Instant.now(), "nope")).statusCode()).isEqualTo(400);
-		assertThat(pending("default").size()).isZero();
+		assertThat(send("/webhooks/stripe", body, stripe("whsec_other", now(), body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now() - 400, body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now() + 400, body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/stripe", "nope", stripe(STRIPE_SECRET, now(), "nope")).statusCode()).isEqualTo(400);
+		for (String noId : new String[] { "{\"type\":\"charge.succeeded\"}", "{\"id\":\"\"}", "{\"id\":\"  \"}", "{\"id\":null}" }) {
+			assertThat(send("/webhooks/stripe", noId, stripe(STRIPE_SECRET, now(), noId)).statusCode()).as(noId).isEqualTo(400);
+		}
+		assertThat(queue("default").size()).isZero();
 	}
 
 	@Test
-	void gitHubRequestBecomesAJobOnItsQueueAndItsDeliveryIdStopsReplays() throws Exception {
-		String body = "{\"ref\":\"refs/heads/main\"}";
-		String delivery = UUID.randomUUID().toString();
+	void aDeliveryWhoseEnqueueFailedIsAcceptedWhenTheSenderRetries() throws Exception {
+		String body = "{\"id\":\"evt_retried\"}";
+		// The queue's scripts and DEL fail, as they would with Redis failing over in the middle of a request.
+		acl("-evalsha", "-eval", "-del");
+		HttpResponse<String> failed = send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now(), body));
+		acl("+@all");
+		HttpResponse<String> retried = send("/webhooks/stripe", body, stripe(STRIPE_SECRET, now(), body));
 
-		HttpResponse<String> first = send("/webhooks/github", body, gitHubHeaders("gh-secret", delivery, body));
-		HttpResponse<String> replay = send("/webhooks/github", body, gitHubHeaders("gh-secret", delivery, body));
+		assertThat(failed.statusCode()).isEqualTo(503);
+		assertThat(retried.statusCode()).isEqualTo(202);
+		assertThat(queue("default").get("webhook:stripe:evt_retried")).isPresent();
+	}
+
+	@Test
+	void gitHubPushBecomesAJobOnItsQueueAndACapturedBodyWithNewDeliveryHeadersCreatesNoMore() throws Exception {
+		String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + UUID.randomUUID() + "\"}";
+
+		HttpResponse<String> first = send("/webhooks/github", body, gitHub("gh-secret", UUID.randomUUID().toString(), body));
+		for (int i = 0; i < 15; i++) {
+			HttpResponse<String> replay = send("/webhooks/github", body, gitHub("gh-secret", UUID.randomUUID().toString(), body));
+			assertThat(replay.statusCode()).isEqualTo(200);
+			assertThat(json.readTree(replay.body()).get("id").asString()).isEqualTo(json.readTree(first.body()).get("id").asString());
+		}
 
 		assertThat(first.statusCode()).isEqualTo(202);
-		assertThat(replay.statusCode()).isEqualTo(200);
-		assertThat(pending("emails").size()).isEqualTo(1);
-		assertThat(pending("emails").peek().orElseThrow().metadata()).containsEntry("delivery", delivery);
+		assertThat(json.readTree(first.body()).get("queue").asString()).isEqualTo("emails");
+		assertThat(json.readTree(first.body()).get("id").asString()).startsWith("webhook:github:sha256-");
+		assertThat(queue("emails").size()).isEqualTo(1);
+		assertThat(queue("emails").peek().orElseThrow().metadata()).containsKeys("X-GitHub-Delivery")
+			.containsEntry("X-GitHub-Event", "push");
 	}
 
 	@Test
 	void gitHubRefusals() throws Exception {
 		String body = "{\"ref\":\"x\"}";
 		assertThat(send("/webhooks/github", body, Map.of("X-GitHub-Delivery", "d")).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/github", body, gitHubHeaders("wrong", "d", body)).statusCode()).isEqualTo(401);
-		assertThat(send("/webhooks/github", "[oops", gitHubHeaders("gh-secret", "d", "[oops")).statusCode()).isEqualTo(400);
-		assertThat(pending("emails").size()).isZero();
+		assertThat(send("/webhooks/github", body, gitHub("wrong", "d", body)).statusCode()).isEqualTo(401);
+		assertThat(send("/webhooks/github", "[oops", gitHub("gh-secret", "d", "[oops")).statusCode()).isEqualTo(400);
+		assertThat(queue("emails").size()).isZero();
 	}
 
-	private RedisJobQueue pending(String queue) {
+	private RedisJobQueue queue(String queue) {
 		return this.queues.get(queue);
 	}
 
-	private static Map<String, String> standardHeaders(String secret, String id, Instant at, String body, String... extra) {
-		byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-		String timestamp = String.valueOf(at.getEpochSecond());
-		String signature = Base64.getEncoder().encodeToString(
-				WebhookSignatureVerifier.hmacSha256(key, (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-		Map<String, String> headers = new java.util.LinkedHashMap<>(Map.of("webhook-id", id, "webhook-timestamp", timestamp,
-				"webhook-signature", "v1," + signature));
-		for (int i = 0; i < extra.length; i += 2) {
-			headers.put(extra[i], extra[i + 1]);
-		}
-		return headers;
-	}
-
-	private static Map<String, String> stripeHeaders(String secret, Instant at, String body) {
-		long t = at.getEpochSecond();
-		String signature = HexFormat.of().formatHex(WebhookSignatureVerifier.hmacSha256(secret.getBytes(StandardCharsets.UTF_8),
-				(t + "." + body).getBytes(StandardCharsets.UTF_8)));
-		return Map.of("Stripe-Signature", "t=" + t + ",v1=" + signature);
-	}
-
-	private static Map<String, String> gitHubHeaders(String secret, String delivery, String body) {
-		String signature = HexFormat.of().formatHex(WebhookSignatureVerifier.hmacSha256(secret.getBytes(StandardCharsets.UTF_8),
-				body.getBytes(StandardCharsets.UTF_8)));
-		return Map.of("X-Hub-Signature-256", "sha256=" + signature, "X-GitHub-Delivery", delivery);
+	private static long now() {
+		return Instant.now().getEpochSecond();
 	}
 
 	private HttpResponse<String> send(String path, String body, Map<String, String> headers) throws Exception {
+		return send(path, body, headers, "application/json");
+	}
+
+	private HttpResponse<String> send(String path, String body, Map<String, String> headers, String contentType)
+			throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
 		headers.forEach(request::header);
-		return this.http.send(request.header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+		if (contentType != null) {
+			request.header("Content-Type", contentType);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	/** Without a Content-Length: the limit must hold while reading. */
@@ -205,7 +291,7 @@ class JobWebhookTests {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers
 			.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))));
 		headers.forEach(request::header);
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return this.http.send(request.header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private URI uri(String path) {

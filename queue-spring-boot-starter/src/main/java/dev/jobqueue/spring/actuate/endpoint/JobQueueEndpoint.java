@@ -4,13 +4,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.jobqueue.core.dlq.DeadLetter;
 import dev.jobqueue.core.dlq.DeadLetterQueue;
@@ -25,7 +29,12 @@ import dev.jobqueue.spring.queue.JobQueues;
 /**
  * The {@code jobqueue} actuator endpoint: counts per queue, a queue's dead letters, a job by id,
  * and, when its access is unrestricted ({@code management.endpoint.jobqueue.access=unrestricted}),
- * retrying and purging dead letters. Payloads are never shown.
+ * retrying, purging, deleting and cancelling jobs.
+ * <p>
+ * With a write role (Spring Security present), write operations answer 403 to callers without it,
+ * whatever the application's security rules let through. Read views show every caller ids, types,
+ * states, times, attempts and counts; jobs' data (results, metadata, error messages) only to those
+ * {@code showDetails} allows. Payloads are never shown.
  */
 @Endpoint(id = "jobqueue", defaultAccess = Access.READ_ONLY)
 public class JobQueueEndpoint {
@@ -36,9 +45,19 @@ public class JobQueueEndpoint {
 
 	private final JobHandlerEndpointRegistry registry;
 
-	public JobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry) {
+	private final String writeRole;
+
+	private final Show showDetails;
+
+	/**
+	 * @param writeRole the role write operations need; {@code null} lets every caller who reaches them write
+	 * @param showDetails who sees jobs' data; "authorized" means holding {@code writeRole}
+	 */
+	public JobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry, String writeRole, Show showDetails) {
 		this.queues = queues;
 		this.registry = registry;
+		this.writeRole = writeRole;
+		this.showDetails = showDetails;
 	}
 
 	/** Every queue's counts and this node's workers. */
@@ -58,48 +77,72 @@ public class JobQueueEndpoint {
 
 	/** One queue's counts and its newest dead letters. */
 	@ReadOperation
-	public Map<String, Object> queue(@Selector String queue) {
+	public Map<String, Object> queue(@Selector String queue, SecurityContext security) {
 		if (!this.queues.contains(queue)) {
 			return null;
 		}
+		boolean details = showsDetails(security);
 		RedisJobQueue jobQueue = this.queues.get(queue);
 		DeadLetterQueue deadLetters = jobQueue.deadLetters();
-		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream().map(this::describe).toList();
+		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream()
+			.map((letter) -> describe(letter, details))
+			.toList();
 		return Map.of("queue", queue, "counts", counts(jobQueue.stats()), "deadLetters", dead);
 	}
 
-	/** One job: state, attempts, result and last error. */
+	/** One job: state, attempts and, for callers who may see details, its result, metadata and last error. */
 	@ReadOperation
-	public Map<String, Object> job(@Selector String queue, @Selector String id) {
+	public Map<String, Object> job(@Selector String queue, @Selector String id, SecurityContext security) {
 		if (!this.queues.contains(queue)) {
 			return null;
 		}
-		return this.queues.get(queue).get(id).map(this::describe).orElse(null);
+		boolean details = showsDetails(security);
+		return this.queues.get(queue).get(id).map((info) -> describe(info, details)).orElse(null);
 	}
 
 	/** {@code retry-all} puts every dead letter back; {@code purge} deletes them all. */
 	@WriteOperation
-	public Map<String, Object> queueAction(@Selector String queue, String action) {
+	public WebEndpointResponse<Map<String, Object>> queueAction(@Selector String queue, String action,
+			SecurityContext security) {
+		if (!mayWrite(security)) {
+			return refused();
+		}
 		DeadLetterQueue deadLetters = existing(queue).deadLetters();
-		return switch (action) {
+		return new WebEndpointResponse<>(switch (action) {
 			case "retry-all" -> Map.of("action", action, "jobs", deadLetters.retryAll());
 			case "purge" -> Map.of("action", action, "jobs", deadLetters.purge());
 			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
 					"Unknown action; use retry-all or purge");
-		};
+		});
 	}
 
 	/** {@code retry} puts a dead letter back; {@code delete} removes it; {@code cancel} cancels a waiting job. */
 	@WriteOperation
-	public Map<String, Object> jobAction(@Selector String queue, @Selector String id, String action) {
+	public WebEndpointResponse<Map<String, Object>> jobAction(@Selector String queue, @Selector String id,
+			String action, SecurityContext security) {
+		if (!mayWrite(security)) {
+			return refused();
+		}
 		RedisJobQueue jobQueue = existing(queue);
-		return switch (action) {
+		return new WebEndpointResponse<>(switch (action) {
 			case "retry" -> Map.of("action", action, "done", jobQueue.deadLetters().retry(id));
 			case "delete" -> Map.of("action", action, "done", jobQueue.deadLetters().delete(id));
 			case "cancel" -> Map.of("action", action, "result", jobQueue.cancel(id).name());
 			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
 					"Unknown action; use retry, delete or cancel");
-		};
+		});
+	}
+
+	private boolean mayWrite(SecurityContext security) {
+		return this.writeRole == null || (security.getPrincipal() != null && security.isUserInRole(this.writeRole));
+	}
+
+	private WebEndpointResponse<Map<String, Object>> refused() {
+		return new WebEndpointResponse<>(Map.of("error", "Write operations need role " + this.writeRole), 403);
+	}
+
+	private boolean showsDetails(SecurityContext security) {
+		return this.showDetails.isShown(security, (this.writeRole != null) ? Set.of(this.writeRole) : Set.of());
 	}
 
 	private RedisJobQueue existing(String queue) {
@@ -109,7 +152,7 @@ public class JobQueueEndpoint {
 		return this.queues.get(queue);
 	}
 
-	private Map<String, Object> describe(JobInfo info) {
+	private Map<String, Object> describe(JobInfo info, boolean details) {
 		Map<String, Object> job = new LinkedHashMap<>();
 		job.put("id", info.id());
 		job.put("state", info.state().id());
@@ -118,31 +161,38 @@ public class JobQueueEndpoint {
 			job.put("queue", info.job().queue());
 			job.put("priority", info.job().priority());
 			job.put("createdAt", info.job().createdAt());
-			job.put("metadata", info.job().metadata());
+			if (details) {
+				job.put("metadata", info.job().metadata());
+			}
 		}
 		putIfPresent(job, "stateAt", info.stateAt());
 		job.put("attempts", info.attempts());
 		job.put("failures", info.failures());
 		job.put("stalls", info.stalls());
 		putIfPresent(job, "progress", info.progress());
-		putIfPresent(job, "result", info.result());
-		putError(job, info.lastError());
+		if (details) {
+			putIfPresent(job, "result", info.result());
+		}
+		putError(job, info.lastError(), details);
 		return job;
 	}
 
-	private Map<String, Object> describe(DeadLetter letter) {
+	private Map<String, Object> describe(DeadLetter letter, boolean details) {
 		Map<String, Object> job = new LinkedHashMap<>();
 		job.put("id", letter.id());
 		putIfPresent(job, "type", (letter.job() != null) ? letter.job().type() : null);
 		job.put("failedAt", letter.failedAt());
 		job.put("attempts", letter.attempts());
-		putError(job, letter.error());
+		putError(job, letter.error(), details);
 		return job;
 	}
 
-	private static void putError(Map<String, Object> job, JobError error) {
+	/** The exception's type and worker always; its message, which may quote the job's data, with details only. */
+	private static void putError(Map<String, Object> job, JobError error, boolean details) {
 		if (error != null) {
-			job.put("error", error.message());
+			if (details) {
+				job.put("error", error.message());
+			}
 			putIfPresent(job, "errorType", error.exceptionType());
 			putIfPresent(job, "worker", error.workerId());
 		}

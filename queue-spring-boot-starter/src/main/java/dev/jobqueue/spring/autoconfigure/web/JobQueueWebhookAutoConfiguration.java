@@ -28,7 +28,8 @@ import dev.jobqueue.spring.web.WebhookSignatureVerifier;
 
 /**
  * Maps each {@code jobqueue.webhooks.<name>.path} to a handler that turns signed requests into jobs,
- * in servlet web applications. A webhook without a path, job type or secret fails start-up.
+ * in servlet web applications. A webhook without a path, job type or secret, or whose dedupe window
+ * is shorter than its timestamp tolerance, fails start-up.
  */
 @AutoConfiguration(after = JobQueueAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -49,12 +50,20 @@ public class JobQueueWebhookAutoConfiguration {
 			if (secrets.isEmpty()) {
 				throw new IllegalStateException("Webhook '" + name + "' has no secret: set " + prefix + "secret");
 			}
+			if (webhook.getTolerance().compareTo(webhook.getDedupeWindow()) > 0) {
+				throw new IllegalStateException("Webhook '" + name + "' accepts timestamps " + webhook.getTolerance()
+						+ " old but recognises deliveries for " + webhook.getDedupeWindow() + " only: make " + prefix
+						+ "dedupe-window at least " + prefix + "tolerance");
+			}
+			if (webhook.getMaxConcurrentReads() < 1) {
+				throw new IllegalStateException("Set " + prefix + "max-concurrent-reads to 1 or more");
+			}
 			String queue = (webhook.getQueue() != null) ? webhook.getQueue()
 					: registry.endpoint(webhook.getJobType()).map(MethodJobHandlerEndpoint::queue)
 						.orElse(properties.getDefaultQueue());
 			handlers.put(webhook.getPath(), new JobWebhookHandler(name, webhook.getJobType(), queues.get(queue),
-					verifier(webhook, secrets), webhook.getMaxBodySize().toBytes(), webhook.getTolerance(),
-					webhook.getHeaders(), codec, Clock.systemUTC()));
+					verifier(webhook, secrets), webhook.getMaxBodySize().toBytes(), webhook.getMaxConcurrentReads(),
+					webhook.getReadTimeout(), webhook.getHeaders(), codec, Clock.systemUTC()));
 		});
 		// Before the resource handler's catch-all mapping, which would otherwise answer these paths.
 		return new SimpleUrlHandlerMapping(handlers, -1);

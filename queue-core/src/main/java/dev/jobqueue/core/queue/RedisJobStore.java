@@ -1,0 +1,419 @@
+package dev.jobqueue.core.queue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import redis.clients.jedis.UnifiedJedis;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.redis.RedisErrors;
+import dev.jobqueue.core.redis.RedisScript;
+
+/**
+ * A {@link JobStore} in Redis: the jobs under one hash tag, each lifecycle step one Lua script whose
+ * header names the keys it touches. Times (due, lease deadlines) come from Redis's clock. Thread-safe;
+ * the Jedis client is shared and closed by its owner.
+ */
+public class RedisJobStore implements JobStore {
+
+	/** Most jobs and most envelope bytes per enqueue call: one call keeps Redis busy for about 2 ms at most. */
+	static final int ENQUEUE_BATCH = 100;
+
+	static final int ENQUEUE_BATCH_BYTES = 512 * 1024;
+
+	/** Most attempts per lease, settle or reap call, and most jobs per retention pass. */
+	static final int BATCH = 1_000;
+
+	/** How long an enqueue whose reply was lost is sent again before the failure reaches the caller. */
+	static final Duration ENQUEUE_RETRY_FOR = Duration.ofSeconds(10);
+
+	static final RedisScript ENQUEUE = script("enqueue");
+
+	static final RedisScript LEASE = script("lease");
+
+	static final RedisScript SETTLE = script("settle");
+
+	static final RedisScript EXTEND = script("extend");
+
+	static final RedisScript REAP = script("reap");
+
+	static final RedisScript TRIM = script("trim");
+
+	static final RedisScript PROGRESS = script("progress");
+
+	static final RedisScript INSPECT = script("inspect");
+
+	private final UnifiedJedis redis;
+
+	private final QueueKeys keys;
+
+	private final QueueOptions options;
+
+	final JobEnvelope envelope;
+
+	public RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options) {
+		this.redis = redis;
+		this.keys = keys;
+		this.options = options;
+		this.envelope = new JobEnvelope(options.codec());
+	}
+
+	@Override
+	public String queue() {
+		return this.keys.queue();
+	}
+
+	@Override
+	public QueueKeys keys() {
+		return this.keys;
+	}
+
+	@Override
+	public QueueOptions options() {
+		return this.options;
+	}
+
+	@Override
+	public UnifiedJedis redis() {
+		return this.redis;
+	}
+
+	/**
+	 * Runs a script over this store's keys: those its header declares, then {@code extraKeys}, each of which
+	 * must carry this store's hash tag. For features that read or write a store's data in one atomic step.
+	 */
+	public Object execute(RedisScript script, List<String> extraKeys, List<String> args) {
+		List<String> keys = this.keys.forScript(script);
+		if (!extraKeys.isEmpty()) {
+			keys = new ArrayList<>(keys);
+			for (String key : extraKeys) {
+				keys.add(ownKey(key));
+			}
+		}
+		return script.run(this.redis, keys, args);
+	}
+
+	@Override
+	public List<EnqueueResult> enqueue(List<Enqueue> requests) {
+		List<EnqueueResult> results = new ArrayList<>(requests.size());
+		int from = 0;
+		while (from < requests.size()) {
+			List<String> args = new ArrayList<>();
+			args.add("");
+			args.add(String.valueOf(this.options.idempotencyWindow().toMillis()));
+			List<String> extraKeys = new ArrayList<>();
+			int to = from;
+			long bytes = 0;
+			while (to < requests.size() && to - from < ENQUEUE_BATCH && (to == from || bytes < ENQUEUE_BATCH_BYTES)) {
+				bytes += addEnqueue(args, extraKeys, requests.get(to));
+				to++;
+			}
+			args.set(0, String.valueOf(to - from));
+			Sent sent = sendRetrying(ENQUEUE, extraKeys, args);
+			List<?> created = (List<?>) sent.reply();
+			for (int i = from; i < to; i++) {
+				Job job = requests.get(i).job();
+				// A call sent again may find the job its lost first reply created: a generated id is ours alone.
+				if (asLong(created.get(i - from)) == 1 || (sent.retried() && !job.idempotent())) {
+					results.add(EnqueueResult.created(job.id()));
+				}
+				else {
+					results.add(new EnqueueResult(job.id(), false, stateOf(job.id())));
+				}
+			}
+			from = to;
+		}
+		return results;
+	}
+
+	private long addEnqueue(List<String> args, List<String> extraKeys, Enqueue request) {
+		Job job = request.job();
+		if (job.queue() != null && !job.queue().equals(queue())) {
+			throw new IllegalArgumentException("Job " + job.id() + " is for queue '" + job.queue() + "', not for '"
+					+ queue() + "'");
+		}
+		checkPayloadSize(job);
+		String stored = this.envelope.encode(job);
+		args.add(job.id());
+		args.add(stored);
+		args.add(String.valueOf(job.priority()));
+		if (job.delay() != null) {
+			args.add("d");
+			args.add(String.valueOf(job.delay().toMillis()));
+		}
+		else if (job.runAt() != null) {
+			args.add("a");
+			args.add(String.valueOf(job.runAt().toEpochMilli()));
+		}
+		else {
+			args.add("n");
+			args.add("0");
+		}
+		if (job.idempotent()) {
+			extraKeys.add(this.keys.idempotencyKey(job.id()));
+			args.add(String.valueOf(extraKeys.size()));
+		}
+		else {
+			args.add("0");
+		}
+		addEffects(args, extraKeys, request.effects());
+		return stored.length();
+	}
+
+	private void checkPayloadSize(Job job) {
+		long limit = this.options.maxPayloadSize();
+		String payload = job.payload();
+		// A UTF-8 byte count is needed only when the characters alone could exceed the limit.
+		if ((long) payload.length() * 3 > limit) {
+			long size = payload.getBytes(StandardCharsets.UTF_8).length;
+			if (size > limit) {
+				throw new PayloadTooLargeException(job.id(), queue(), size, limit);
+			}
+		}
+	}
+
+	private void addEffects(List<String> args, List<String> extraKeys, List<Effect> effects) {
+		args.add(String.valueOf(effects.size()));
+		for (Effect effect : effects) {
+			extraKeys.add(ownKey(effect.key()));
+			String key = String.valueOf(extraKeys.size());
+			if (effect instanceof Effect.Put put) {
+				args.addAll(List.of("set", key, put.value(), String.valueOf((put.ttl() != null) ? put.ttl().toMillis() : 0),
+						put.ifAbsent() ? "1" : "0"));
+			}
+			else if (effect instanceof Effect.Delete) {
+				args.addAll(List.of("del", key));
+			}
+			else if (effect instanceof Effect.Increment increment) {
+				args.addAll(List.of("incrby", key, String.valueOf(increment.by())));
+			}
+			else if (effect instanceof Effect.HashPut hashPut) {
+				args.addAll(List.of("hset", key, hashPut.field(), hashPut.value()));
+			}
+			else if (effect instanceof Effect.Expire expire) {
+				args.addAll(List.of("expire", key, String.valueOf(expire.ttl().toMillis())));
+			}
+			else if (effect instanceof Effect.StreamAppend append) {
+				args.addAll(List.of("xadd", key, String.valueOf(append.maxLength()), String.valueOf(append.fields().size())));
+				for (Map.Entry<String, String> field : append.fields().entrySet()) {
+					args.add(field.getKey());
+					args.add(field.getValue());
+				}
+			}
+			else if (effect instanceof Effect.CountdownEnqueue countdown) {
+				Job job = countdown.job();
+				checkPayloadSize(job);
+				args.addAll(List.of("decr_enqueue", key, job.id(), this.envelope.encode(job),
+						String.valueOf(job.priority())));
+			}
+		}
+	}
+
+	private String ownKey(String key) {
+		if (!this.keys.owns(key)) {
+			throw new IllegalArgumentException("Key '" + key + "' does not carry the hash tag {" + this.keys.tag()
+					+ "} of the store it would be written with; build it with QueueKeys.custom");
+		}
+		return key;
+	}
+
+	private record Sent(Object reply, boolean retried) {
+	}
+
+	/** Sends a script again while Redis fails transiently; running it twice must be harmless (same ids). */
+	private Sent sendRetrying(RedisScript script, List<String> extraKeys, List<String> args) {
+		long deadline = System.nanoTime() + ENQUEUE_RETRY_FOR.toNanos();
+		long pause = 50;
+		boolean retried = false;
+		while (true) {
+			try {
+				return new Sent(execute(script, extraKeys, args), retried);
+			}
+			catch (RuntimeException ex) {
+				if (!RedisErrors.isTransient(ex) || System.nanoTime() + pause * 1_000_000 - deadline > 0) {
+					throw ex;
+				}
+				sleep(pause);
+				pause = Math.min(pause * 2, 1_000);
+				retried = true;
+			}
+		}
+	}
+
+	private JobState stateOf(String id) {
+		List<?> reply = (List<?>) execute(INSPECT, List.of(), List.of(id));
+		return (reply != null) ? JobState.fromId((String) reply.get(1)) : null;
+	}
+
+	@Override
+	public LeaseBatch lease(int max, boolean allowSuspect) {
+		List<?> reply = (List<?>) execute(LEASE, List.of(), List.of(String.valueOf(Math.min(max, BATCH)),
+				String.valueOf(this.options.leaseDuration().toMillis()), String.valueOf(BATCH), allowSuspect ? "1" : "0"));
+		Instant now = Instant.ofEpochMilli(asLong(reply.get(0)));
+		long token = asLong(reply.get(1));
+		long nextDue = asLong(reply.get(2));
+		List<LeasedJob> jobs = new ArrayList<>((reply.size() - 3) / 5);
+		for (int i = 3; i < reply.size(); i += 5) {
+			jobs.add(leased((String) reply.get(i), token, (String) reply.get(i + 1), (int) asLong(reply.get(i + 2)),
+					(int) asLong(reply.get(i + 3)), now, jobs.size(), asLong(reply.get(i + 4)) == 1));
+		}
+		return new LeaseBatch(jobs, now, (nextDue < 0) ? null : Duration.ofMillis(nextDue));
+	}
+
+	private LeasedJob leased(String id, long token, String stored, int attempt, int failures, Instant now, int position,
+			boolean suspect) {
+		Job job = null;
+		String problem = null;
+		if (stored == null) {
+			problem = "The data of job " + id + " is missing from Redis";
+		}
+		else {
+			try {
+				job = this.envelope.decode(id, queue(), stored, attempt);
+			}
+			catch (CorruptJobException ex) {
+				problem = ex.getMessage();
+			}
+		}
+		return new LeasedJob(queue(), id, token, job, problem, attempt, failures, now, position, suspect);
+	}
+
+	@Override
+	public SettleResult settle(List<Settlement> settlements) {
+		List<Boolean> settled = new ArrayList<>(settlements.size());
+		long trimmed = 0;
+		Retention completed = this.options.completed();
+		Retention dead = this.options.dead();
+		for (int from = 0; from < settlements.size(); from += BATCH) {
+			List<Settlement> batch = settlements.subList(from, Math.min(from + BATCH, settlements.size()));
+			List<String> args = new ArrayList<>(6 + batch.size() * 6);
+			args.add(String.valueOf(completed.maxCount()));
+			args.add(String.valueOf(completed.maxAgeMillis()));
+			args.add(String.valueOf(dead.maxCount()));
+			args.add(String.valueOf(dead.maxAgeMillis()));
+			args.add(String.valueOf(this.options.maxStalls()));
+			args.add(String.valueOf(batch.size()));
+			List<String> extraKeys = new ArrayList<>();
+			for (Settlement settlement : batch) {
+				LeasedJob lease = checkOwn(settlement.lease());
+				args.add(lease.id());
+				args.add(String.valueOf(lease.token()));
+				addOutcome(args, settlement.outcome());
+				addEffects(args, extraKeys, settlement.effects());
+			}
+			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
+			for (int i = 0; i < batch.size(); i++) {
+				settled.add(asLong(reply.get(i)) == 1);
+			}
+			trimmed += asLong(reply.get(batch.size()));
+		}
+		return new SettleResult(settled, trimmed);
+	}
+
+	private void addOutcome(List<String> args, Outcome outcome) {
+		if (outcome instanceof Outcome.Completed completed) {
+			args.addAll(List.of("c", (completed.resultJson() != null) ? completed.resultJson() : "", ""));
+		}
+		else if (outcome instanceof Outcome.Retry retry) {
+			args.addAll(List.of("r", String.valueOf(retry.delay().toMillis()), this.envelope.encodeError(retry.error())));
+		}
+		else if (outcome instanceof Outcome.Dead dead) {
+			args.addAll(List.of("d", "", this.envelope.encodeError(dead.error())));
+		}
+		else if (outcome instanceof Outcome.HandedBack back) {
+			args.addAll(List.of("h", String.valueOf(back.delay().toMillis()), back.started() ? "1" : ""));
+		}
+		else if (outcome instanceof Outcome.Cancelled) {
+			args.addAll(List.of("x", "", ""));
+		}
+		else if (outcome instanceof Outcome.Skipped skipped) {
+			args.addAll(List.of("s", skipped.reasonJson(), ""));
+		}
+		else if (outcome instanceof Outcome.Crashed crashed) {
+			args.addAll(List.of("k", "", this.envelope.encodeError(crashed.error())));
+		}
+		else if (outcome instanceof Outcome.FinishedLate) {
+			args.addAll(List.of("l", "", ""));
+		}
+	}
+
+	@Override
+	public ExtendResult extend(Collection<LeasedJob> leases) {
+		List<String> args = new ArrayList<>(1 + leases.size() * 2);
+		args.add(String.valueOf(this.options.leaseDuration().toMillis()));
+		for (LeasedJob lease : leases) {
+			args.add(checkOwn(lease).id());
+			args.add(String.valueOf(lease.token()));
+		}
+		List<?> reply = (List<?>) execute(EXTEND, List.of(), args);
+		return new ExtendResult(new HashSet<>(strings(reply.get(0))), new HashSet<>(strings(reply.get(1))));
+	}
+
+	@Override
+	public ReapResult reap(int limit) {
+		List<?> reply = (List<?>) execute(REAP, List.of(), List.of(String.valueOf(this.options.maxStalls()),
+				String.valueOf(limit)));
+		return new ReapResult(strings(reply.get(0)), strings(reply.get(1)), strings(reply.get(2)));
+	}
+
+	@Override
+	public TrimResult trim() {
+		Retention completed = this.options.completed();
+		Retention dead = this.options.dead();
+		List<?> reply = (List<?>) execute(TRIM, List.of(), List.of(String.valueOf(completed.maxCount()),
+				String.valueOf(completed.maxAgeMillis()), String.valueOf(dead.maxCount()),
+				String.valueOf(dead.maxAgeMillis()), String.valueOf(BATCH)));
+		return new TrimResult(asLong(reply.get(0)), asLong(reply.get(1)));
+	}
+
+	@Override
+	public boolean updateProgress(LeasedJob lease, int progress) {
+		checkOwn(lease);
+		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()),
+				String.valueOf(progress)))) == 1;
+	}
+
+	@Override
+	public String toString() {
+		return "RedisJobStore[" + this.keys.tag() + "]";
+	}
+
+	private LeasedJob checkOwn(LeasedJob lease) {
+		if (!queue().equals(lease.queue())) {
+			throw new IllegalArgumentException("Job " + lease.id() + " was leased from queue '" + lease.queue()
+					+ "', not from '" + queue() + "'");
+		}
+		return lease;
+	}
+
+	static List<String> strings(Object reply) {
+		return ((List<?>) reply).stream().map(String.class::cast).toList();
+	}
+
+	static long asLong(Object value) {
+		return (value instanceof Long number) ? number : Long.parseLong(String.valueOf(value));
+	}
+
+	static RedisScript script(String name) {
+		return RedisScript.load(RedisJobStore.class, name);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while sending an enqueue again", ex);
+		}
+	}
+
+}

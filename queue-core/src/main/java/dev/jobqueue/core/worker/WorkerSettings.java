@@ -1,0 +1,8 @@
+package dev.jobqueue.core.worker;
+
+import java.time.Duration;
+
+/** A worker's settings that its parts share. Immutable. */
+record WorkerSettings(String id, JobHandlers handlers, RetryPolicy retryPolicy, Duration timeout,
+		JobExecutionListener listener, Duration unknownTypeGrace, int maxStuckHandlers) {
+}

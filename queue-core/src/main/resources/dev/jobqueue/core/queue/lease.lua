@@ -1,0 +1,96 @@
+#!lua flags=allow-oom
+--[[ Promotes due delayed jobs, then leases up to ARGV[1] pending jobs: at most one suspect first when allowed, then
+higher priority first, FIFO within one. Allowed under OOM: leasing moves ids and lets workers drain the queue.
+KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
+ARGV[1] most jobs to lease
+ARGV[2] lease length in ms
+ARGV[3] most delayed jobs to promote per delayed set
+ARGV[4] '1' when one suspect (a job whose lease expired unfinished) may be among them
+Returns: { now ms, fencing token, ms until the next delayed job is due (-1: none; only when nothing was leased),
+           then per leased job: id, envelope (nil when the job data is missing), attempt number, failures so far,
+           1 when it is a suspect else 0 } ]]
+-- @include common
+
+local now = now_ms()
+local promote_limit = tonumber(ARGV[3])
+local promoted = 0
+for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do
+  local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, promote_limit)
+  if #due > 0 then
+    call_chunked('ZREM', delayed, due)
+    for _, id in ipairs(due) do make_ready(id, false) end
+    promoted = promoted + #due
+  end
+end
+
+local max = tonumber(ARGV[1])
+local tombstoned = redis.call('HLEN', K_TOMBSTONES) > 0
+-- Drops ids of cancelled jobs still sitting in a list; each tombstone drops one occurrence.
+local function live(id)
+  if tombstoned and redis.call('HDEL', K_TOMBSTONES, id) == 1 then return false end
+  return true
+end
+
+local ids, suspect = {}, nil
+if ARGV[4] == '1' and max > 0 then
+  local candidate = redis.call('RPOP', K_STALLED)
+  while candidate and not live(candidate) do candidate = redis.call('RPOP', K_STALLED) end
+  if candidate then ids[1] = candidate; suspect = candidate end
+end
+local function take(found)
+  for _, id in ipairs(found) do
+    if live(id) then ids[#ids + 1] = id end
+  end
+end
+if #ids < max then
+  local high = redis.call('ZRANGEBYSCORE', K_PRIO, '-inf', '(0', 'LIMIT', 0, max - #ids)
+  if #high > 0 then call_chunked('ZREM', K_PRIO, high); take(high) end
+end
+if #ids < max then
+  local popped = redis.call('RPOP', K_READY, max - #ids)
+  if popped then take(popped) end
+end
+if #ids < max then
+  local low = redis.call('ZRANGEBYSCORE', K_PRIO, '0', '+inf', 'LIMIT', 0, max - #ids)
+  if #low > 0 then call_chunked('ZREM', K_PRIO, low); take(low) end
+end
+if promoted > #ids then wake(promoted - #ids) end
+
+if #ids == 0 then
+  local next_due = -1
+  for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do
+    local first = redis.call('ZRANGE', delayed, 0, 0, 'WITHSCORES')
+    if #first > 0 then
+      local wait = math.max(0, tonumber(first[2]) - now)
+      if next_due < 0 or wait < next_due then next_due = wait end
+    end
+  end
+  return { now, 0, next_due }
+end
+
+-- Never lower than the clock: a replica promoted after missing the last grants still grants higher tokens.
+local token = redis.call('INCR', K_TOKEN)
+if token <= now * 1000 then
+  token = now * 1000 + 1
+  redis.call('SET', K_TOKEN, string.format('%.0f', token))
+end
+local token_text = string.format('%.0f', token)
+local deadline = now + tonumber(ARGV[2])
+local leases, deadlines = {}, {}
+for i, id in ipairs(ids) do
+  deadlines[2 * i - 1], deadlines[2 * i] = deadline, id
+  leases[2 * i - 1], leases[2 * i] = id, token_text
+end
+redis.call('ZADD', K_ACTIVE, unpack(deadlines))
+redis.call('HSET', K_LEASES, unpack(leases))
+local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
+local failures = redis.call('HMGET', K_FAILURES, unpack(ids))
+local out = { now, token, -1 }
+for i, id in ipairs(ids) do
+  out[#out + 1] = id
+  out[#out + 1] = envelopes[i]
+  out[#out + 1] = redis.call('HINCRBY', K_ATTEMPTS, id, 1)
+  out[#out + 1] = tonumber(failures[i] or '0')
+  out[#out + 1] = (id == suspect) and 1 or 0
+end
+return out

@@ -1,0 +1,127 @@
+#!lua flags=allow-oom
+--[[ Settles attempts of leased jobs: one fencing check per attempt, then its outcome and its declared effects,
+all or nothing. Allowed under OOM: settling frees memory, and refusing it would make finished jobs run again.
+KEYS: jobs ready prio scheduled retry active leases attempts failures stalls priorities errors results progress
+      completed cancelled skipped dead seq wake stalled cancels reaped
+  then effect keys, referenced by index n as KEYS[KEY_BASE + n]
+ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: no age limit)
+ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
+ARGV[5] expired or crashed attempts after which a job is a poison pill
+ARGV[6] number of attempts
+then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
+  outcome 'c' completed      value: result JSON ('' for none)
+          'r' retry          value: delay in ms
+          'd' dead-lettered
+          'h' handed back    value: delay in ms (0: front of its priority now); error: '1' when the handler started
+          'x' cancelled
+          's' skipped        value: the reason (JSON)
+          'k' crashed its worker (counts as a stall: pending again as a suspect, or dead past the limit)
+          'l' finished late: its outcome could not be written before the lease ran out and the reaper reclaimed
+              the job; needs no lease: the token must be the one reclaimed, and the stall is taken back
+Jobs handed back in one call go to the front of the line in turn: give them newest first.
+Returns: { per attempt 1 settled or 0 refused (the lease is no longer held), then dead letters trimmed } ]]
+-- @include common
+
+local now = now_ms()
+local keep, max_age = tonumber(ARGV[1]), tonumber(ARGV[2])
+local dead_keep, dead_age = tonumber(ARGV[3]), tonumber(ARGV[4])
+local max_stalls = tonumber(ARGV[5])
+local n = tonumber(ARGV[6])
+
+-- First pass: where each attempt starts in ARGV, for one HMGET of the leases.
+local starts, ids = {}, {}
+local i = 7
+for j = 1, n do
+  starts[j], ids[j] = i, ARGV[i]
+  i = i + 5
+  i = effects(i, false, now)
+end
+local held = redis.call('HMGET', K_LEASES, unpack(ids))
+
+local out, completed, results, finished = {}, {}, {}, {}
+local woken, dead, kept = 0, 0, {}
+for j = 1, n do
+  local b = starts[j]
+  local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+  if outcome == 'l' then
+    if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
+      redis.call('HDEL', K_REAPED, id)
+      redis.call('HINCRBY', K_STALLS, id, -1)
+      out[j] = 1
+    else
+      out[j] = 0
+    end
+  elseif held[j] ~= ARGV[b + 1] then
+    out[j] = 0
+  else
+    out[j] = 1
+    finished[#finished + 1] = id
+    if outcome == 'c' then
+      completed[#completed + 1] = id
+      if keep > 0 and value ~= '' then
+        results[#results + 1] = id
+        results[#results + 1] = value
+      end
+    else
+      end_lease(id)
+      if outcome == 'r' then
+        redis.call('HINCRBY', K_FAILURES, id, 1)
+        redis.call('HSET', K_ERRORS, id, err)
+        redis.call('ZADD', K_RETRY, now + tonumber(value), id)
+      elseif outcome == 'd' then
+        redis.call('HINCRBY', K_FAILURES, id, 1)
+        dead_letter(id, err, now)
+        dead = dead + 1
+      elseif outcome == 'h' then
+        if err ~= '1' then redis.call('HINCRBY', K_ATTEMPTS, id, -1) end
+        if tonumber(value) > 0 then
+          redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
+        else
+          make_ready(id, true)
+          woken = woken + 1
+        end
+      elseif outcome == 'x' then
+        redis.call('ZADD', K_CANCELLED, now, id)
+        kept[#kept + 1] = K_CANCELLED
+      elseif outcome == 's' then
+        redis.call('HSET', K_RESULTS, id, value)
+        redis.call('ZADD', K_SKIPPED, now, id)
+        kept[#kept + 1] = K_SKIPPED
+      elseif outcome == 'k' then
+        if redis.call('HINCRBY', K_STALLS, id, 1) > max_stalls then
+          dead_letter(id, err, now)
+          dead = dead + 1
+        else
+          redis.call('RPUSH', K_STALLED, id)
+          woken = woken + 1
+        end
+      else
+        error('jobqueue: unknown outcome ' .. tostring(outcome))
+      end
+    end
+    local _, extra = effects(b + 5, true, now)
+    woken = woken + extra
+  end
+end
+
+if #completed > 0 then
+  call_chunked('ZREM', K_ACTIVE, completed)
+  call_chunked('HDEL', K_LEASES, completed)
+  if keep > 0 then
+    if #results > 0 then redis.call('HSET', K_RESULTS, unpack(results)) end
+    local scored = {}
+    for j, id in ipairs(completed) do scored[2 * j - 1], scored[2 * j] = now, id end
+    redis.call('ZADD', K_COMPLETED, unpack(scored))
+    trim(K_COMPLETED, keep, max_age, now, #completed + 100)
+  else
+    forget(completed)
+  end
+end
+for _, zset in ipairs(kept) do trim(zset, keep, max_age, now, 100) end
+if #finished > 0 and redis.call('HLEN', K_CANCELS) > 0 then call_chunked('HDEL', K_CANCELS, finished) end
+if #finished > 0 and redis.call('HLEN', K_REAPED) > 0 then call_chunked('HDEL', K_REAPED, finished) end
+local trimmed = 0
+if dead > 0 then trimmed = trim(K_DEAD, dead_keep, dead_age, now, dead + 100) end
+if woken > 0 then wake(woken) end
+out[n + 1] = trimmed
+return out
