@@ -45,7 +45,7 @@ class StatsCommand implements Callable<Integer> {
 			long processed = hour.stream().mapToLong(MinuteCount::processed).sum();
 			long failed = hour.stream().mapToLong(MinuteCount::failed).sum();
 			rows.add(List.of(name, n(stats.pending()), n(stats.scheduled()), n(stats.active()), n(stats.retrying()),
-					n(stats.completed()), n(stats.dead()), n(stats.cancelled()), paused ? "yes" : "no", n(processed), n(failed)));
+					n(stats.completed()), n(stats.dead()), n(stats.cancelled()), n(stats.skipped()), paused ? "yes" : "no", n(processed), n(failed)));
 			ObjectNode queue = json.addObject();
 			queue.put("queue", name);
 			queue.put("pending", stats.pending());
@@ -55,6 +55,7 @@ class StatsCommand implements Callable<Integer> {
 			queue.put("completed", stats.completed());
 			queue.put("dead", stats.dead());
 			queue.put("cancelled", stats.cancelled());
+			queue.put("skipped", stats.skipped());
 			queue.put("paused", paused);
 			queue.put("processedLastHour", processed);
 			queue.put("failedLastHour", failed);
@@ -67,7 +68,7 @@ class StatsCommand implements Callable<Integer> {
 		}
 		else {
 			output.table(List.of("QUEUE", "PENDING", "SCHEDULED", "ACTIVE", "RETRYING", "COMPLETED", "DEAD", "CANCELLED",
-					"PAUSED", "PROCESSED/1H", "FAILED/1H"), rows);
+					"SKIPPED", "PAUSED", "PROCESSED/1H", "FAILED/1H"), rows);
 		}
 		return JobQueueCli.OK;
 	}

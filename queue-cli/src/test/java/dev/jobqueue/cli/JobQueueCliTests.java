@@ -21,6 +21,7 @@ import dev.jobqueue.core.monitor.QueuePause;
 import dev.jobqueue.core.monitor.ThroughputCounters;
 import dev.jobqueue.core.monitor.WorkerInfo;
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.test.RedisServerExtension;
@@ -69,7 +70,7 @@ class JobQueueCliTests {
 		List<String> lines = table.out().lines().toList();
 		assertThat(lines.get(0)).startsWith("QUEUE").contains("PENDING", "SCHEDULED", "DEAD", "PAUSED", "PROCESSED/1H");
 		assertThat(lines.get(1)).matches("[- ]+");
-		assertThat(lines.get(2).split("\\s+")).containsExactly("emails", "3", "1", "0", "0", "0", "0", "0", "no", "7", "2");
+		assertThat(lines.get(2).split("\\s+")).containsExactly("emails", "3", "1", "0", "0", "0", "0", "0", "0", "no", "7", "2");
 		assertThat(lines.get(3)).startsWith("reports");
 
 		JsonNode json = cli("--json", "stats", "--queue", "emails").json();
@@ -102,8 +103,8 @@ class JobQueueCliTests {
 		for (String id : List.of("p1", "p2", "p3")) {
 			payments.enqueue(Job.ofJson("charge", "{}").withId(id));
 		}
-		payments.lease(3).jobs().forEach((leased) -> payments.deadLetter(leased,
-				new JobError("card declined", "java.lang.IllegalStateException", "trace", "w1")));
+		payments.store().lease(3, false).jobs().forEach((leased) -> payments.settle(leased,
+				new Outcome.Dead(new JobError("card declined", "java.lang.IllegalStateException", "trace", "w1"))));
 
 		Result list = cli("dead", "ls", "--queue", "payments");
 		assertThat(list.exitCode()).isZero();
@@ -124,7 +125,8 @@ class JobQueueCliTests {
 		assertThat(purged.json().get("purged").asInt()).isEqualTo(2);
 		assertThat(payments.deadLetters().size()).isZero();
 
-		payments.lease(1).jobs().forEach((leased) -> payments.deadLetter(leased, new JobError("again", "X", "", "w1")));
+		payments.store().lease(1, false).jobs()
+			.forEach((leased) -> payments.settle(leased, new Outcome.Dead(new JobError("again", "X", "", "w1"))));
 		assertThat(cli("dead", "retry", "--all", "--queue", "payments").out()).contains("Retried 1 dead job(s).");
 	}
 

@@ -13,8 +13,7 @@ final class MonitorKeys {
 	}
 
 	static String ofQueue(String prefix, String queue, String part) {
-		String jobs = QueueKeys.of(prefix, queue).key("jobs");
-		return jobs.substring(0, jobs.length() - "jobs".length()) + part;
+		return QueueKeys.of(prefix, queue).custom(part);
 	}
 
 	static String ofRegistry(String prefix, String part) {

@@ -19,7 +19,7 @@ import dev.jobqueue.core.redis.RedisScript;
  * <p>Order: finished, active, scheduled and retrying jobs by the time their state is sorted by
  * (newest first = latest finish, lease deadline or due time first). Pending jobs in reverse running
  * order (newest first = the job that would run last first), which for jobs of one priority is the
- * newest enqueued first.
+ * newest enqueued first. {@link JobState#UNKNOWN} cannot be browsed.
  */
 public final class QueueBrowser {
 
@@ -31,7 +31,7 @@ public final class QueueBrowser {
 	/** The zset that holds each state but pending, named as in {@code QueueKeys}. */
 	private static final Map<JobState, String> SETS = Map.of(JobState.SCHEDULED, "scheduled", JobState.RETRYING,
 			"retry", JobState.ACTIVE, "active", JobState.COMPLETED, "completed", JobState.CANCELLED, "cancelled",
-			JobState.DEAD, "dead");
+			JobState.SKIPPED, "skipped", JobState.DEAD, "dead");
 
 	private final RedisJobQueue queue;
 
@@ -51,9 +51,14 @@ public final class QueueBrowser {
 		if (limit < 1 || limit > MAX_PAGE) {
 			throw new IllegalArgumentException("limit must be 1 to " + MAX_PAGE);
 		}
+		if (state != JobState.PENDING && !SETS.containsKey(state)) {
+			throw new IllegalArgumentException("Jobs in state " + state + " cannot be browsed");
+		}
 		QueueKeys keys = this.queue.keys();
-		List<String> scriptKeys = List.of(keys.key("ready"), keys.key("prio"),
-				keys.key((state == JobState.PENDING) ? "ready" : SETS.get(state)));
+		List<String> scriptKeys = new ArrayList<>(keys.forScript(BROWSE));
+		if (state != JobState.PENDING) {
+			scriptKeys.add(keys.key(SETS.get(state)));
+		}
 		List<?> reply = (List<?>) BROWSE.run(this.queue.redis(), scriptKeys,
 				List.of(state.id(), String.valueOf(offset), String.valueOf(limit), newestFirst ? "desc" : "asc"));
 		long total = Long.parseLong(String.valueOf(reply.get(0)));

@@ -13,6 +13,7 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.test.RedisServerExtension;
 
@@ -66,6 +67,21 @@ class QueueBrowserTests {
 	}
 
 	@Test
+	void aCancelledJobWhoseIdStillSitsInTheListIsLeftOut() {
+		enqueue("a", 0);
+		enqueue("b", 0);
+		this.queue.cancel("a");
+		JobPage page = this.browser.page(JobState.PENDING, 0, 10, true);
+		assertThat(page.total()).isEqualTo(1);
+		assertThat(ids(page)).containsExactly("b");
+	}
+
+	@Test
+	void unknownCannotBeBrowsed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.browser.page(JobState.UNKNOWN, 0, 10, true));
+	}
+
+	@Test
 	void pendingEntriesHaveNoTimeAndAPageBeyondTheEndIsEmpty() {
 		enqueue("a", 0);
 		JobPage page = this.browser.page(JobState.PENDING, 0, 10, true);
@@ -94,13 +110,9 @@ class QueueBrowserTests {
 		for (String id : List.of("d1", "d2", "ok")) {
 			enqueue(id, 0);
 		}
-		for (LeasedJob leased : this.queue.lease(3).jobs()) {
-			if (leased.id().equals("ok")) {
-				this.queue.ack(leased, null);
-			}
-			else {
-				this.queue.deadLetter(leased, new JobError("boom", "java.lang.IllegalStateException", "", "w"));
-			}
+		for (LeasedJob leased : this.queue.store().lease(3, false).jobs()) {
+			this.queue.settle(leased, leased.id().equals("ok") ? new Outcome.Completed(null)
+					: new Outcome.Dead(new JobError("boom", "java.lang.IllegalStateException", "", "w")));
 		}
 		assertThat(ids(this.browser.page(JobState.DEAD, 0, 10, true))).containsExactlyInAnyOrder("d1", "d2");
 		assertThat(ids(this.browser.page(JobState.COMPLETED, 0, 10, true))).containsExactly("ok");

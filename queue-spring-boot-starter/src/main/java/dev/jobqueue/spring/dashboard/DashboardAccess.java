@@ -4,19 +4,15 @@ import java.net.URI;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.web.csrf.CsrfToken;
-import org.springframework.util.ClassUtils;
 
 /**
- * Who may see the dashboard and use its write actions. With Spring Security on the class path, the
- * application's security filter chain authenticates and checks CSRF tokens, and this checks roles:
- * the viewer or operator role to see, the operator role to write; without it, anyone who reaches the
- * path may see, and writes are open only when not read-only. Writes also need a same-origin request
+ * Who may see the dashboard and use its write actions. When the application runs Spring Security's
+ * filter chain, the chain authenticates and checks CSRF tokens, and this checks roles: the viewer or
+ * operator role to see, the operator role to write. Without it, anyone who reaches the path may see,
+ * and writes are open only when not read-only. Writes also need a same-origin request
  * ({@code Sec-Fetch-Site}, else {@code Origin}), whatever the security setup. Thread-safe.
  */
 public class DashboardAccess {
-
-	private static final boolean SECURITY_PRESENT = ClassUtils.isPresent(
-			"org.springframework.security.web.csrf.CsrfToken", DashboardAccess.class.getClassLoader());
 
 	private final boolean readOnly;
 
@@ -26,11 +22,8 @@ public class DashboardAccess {
 
 	private final boolean security;
 
-	public DashboardAccess(boolean readOnly, String viewerRole, String operatorRole) {
-		this(readOnly, viewerRole, operatorRole, SECURITY_PRESENT);
-	}
-
-	DashboardAccess(boolean readOnly, String viewerRole, String operatorRole, boolean security) {
+	/** {@code security}: whether Spring Security's filter chain guards the application's requests. */
+	public DashboardAccess(boolean readOnly, String viewerRole, String operatorRole, boolean security) {
 		this.readOnly = readOnly;
 		this.viewerRole = viewerRole;
 		this.operatorRole = operatorRole;

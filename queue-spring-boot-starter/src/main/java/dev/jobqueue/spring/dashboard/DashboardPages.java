@@ -35,11 +35,11 @@ final class DashboardPages {
 
 	/** States in the order a job meets them, with what their time means. */
 	static final List<JobState> STATES = List.of(JobState.PENDING, JobState.SCHEDULED, JobState.ACTIVE,
-			JobState.RETRYING, JobState.COMPLETED, JobState.DEAD, JobState.CANCELLED);
+			JobState.RETRYING, JobState.COMPLETED, JobState.DEAD, JobState.CANCELLED, JobState.SKIPPED);
 
 	private static final Map<JobState, String> TIME_LABELS = Map.of(JobState.PENDING, "", JobState.SCHEDULED, "Due",
 			JobState.ACTIVE, "Lease until", JobState.RETRYING, "Next attempt", JobState.COMPLETED, "Finished",
-			JobState.DEAD, "Died", JobState.CANCELLED, "Cancelled");
+			JobState.DEAD, "Died", JobState.CANCELLED, "Cancelled", JobState.SKIPPED, "Skipped");
 
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -121,7 +121,7 @@ final class DashboardPages {
 			}
 		}
 		if (info.stateAt() != null) {
-			fact(html, TIME_LABELS.get(info.state()), TIME.format(info.stateAt())).raw("</dd>");
+			fact(html, TIME_LABELS.getOrDefault(info.state(), "Since"), TIME.format(info.stateAt())).raw("</dd>");
 		}
 		fact(html, "Attempts", info.attempts()).raw("</dd>");
 		fact(html, "Failures", info.failures()).raw("</dd>");
@@ -206,7 +206,7 @@ final class DashboardPages {
 				.raw("</td></tr>");
 		}
 		if (overview.queues().isEmpty()) {
-			html.raw("<tr><td colspan=\"10\">No queues yet.</td></tr>");
+			html.raw("<tr><td colspan=\"11\">No queues yet.</td></tr>");
 		}
 		html.raw("</tbody></table></div>");
 		chart(html, "Processed and failed per minute, all queues, last hour", sum(overview.queues()));
@@ -429,6 +429,8 @@ final class DashboardPages {
 			case COMPLETED -> stats.completed();
 			case DEAD -> stats.dead();
 			case CANCELLED -> stats.cancelled();
+			case SKIPPED -> stats.skipped();
+			case UNKNOWN -> 0;
 		};
 	}
 

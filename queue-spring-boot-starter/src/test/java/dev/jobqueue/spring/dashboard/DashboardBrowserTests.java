@@ -25,6 +25,7 @@ import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.WorkerRegistry;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.dashboard.DashboardTestApplication.Handlers;
@@ -138,7 +139,7 @@ class DashboardBrowserTests {
 	@Test
 	void aDeadLetterIsRetriedWithAClickAndThenRuns() {
 		this.handlers.failing.set(true);
-		String id = this.dispatcher.dispatch("flaky", Map.of("order", 7));
+		String id = this.dispatcher.dispatch("flaky", Map.of("order", 7)).id();
 		RedisJobQueue work = this.queues.get("work");
 		await().atMost(PATIENCE).until(() -> work.get(id).orElseThrow().state() == JobState.DEAD);
 		this.handlers.failing.set(false);
@@ -182,9 +183,9 @@ class DashboardBrowserTests {
 		RedisJobQueue hostile = otherQueue("hostile");
 		String payload = "{\"name\":\"<script>window.owned=1</script><img src=x onerror=\\\"window.owned=2\\\">\"}";
 		hostile.enqueue(Job.ofJson("report", payload).withId("x1").withMetadata("note", "<script>window.owned=3</script>"));
-		LeasedJob leased = hostile.lease(1).jobs().get(0);
-		hostile.deadLetter(leased, new JobError("<script>window.owned=4</script>", "java.lang.IllegalStateException",
-				"java.lang.IllegalStateException: <script>window.owned=5</script>\n\tat app.Jobs.run(Jobs.java:1)", "w1"));
+		LeasedJob leased = hostile.store().lease(1, false).jobs().get(0);
+		hostile.settle(leased, new Outcome.Dead(new JobError("<script>window.owned=4</script>", "java.lang.IllegalStateException",
+				"java.lang.IllegalStateException: <script>window.owned=5</script>\n\tat app.Jobs.run(Jobs.java:1)", "w1")));
 
 		open("/jobqueue/job?queue=hostile&id=x1");
 		assertThat(chrome.findElement(By.id("payload")).getText()).contains("<script>window.owned=1</script><img src=x");
@@ -204,7 +205,7 @@ class DashboardBrowserTests {
 
 	@Test
 	void searchingByIdOpensTheJobPage() {
-		String id = this.dispatcher.dispatch("ok", Map.of("find", "me"));
+		String id = this.dispatcher.dispatch("ok", Map.of("find", "me")).id();
 		open("/jobqueue");
 		WebElement search = chrome.findElement(By.name("id"));
 		search.sendKeys(id);
@@ -262,13 +263,9 @@ class DashboardBrowserTests {
 
 	/** Leases the queue's pending jobs: the one with id {@code completed} completes, the others die. */
 	private static void settle(RedisJobQueue queue, String completed) {
-		for (LeasedJob leased : queue.lease(100).jobs()) {
-			if (leased.id().equals(completed)) {
-				queue.ack(leased, "{}");
-			}
-			else {
-				queue.deadLetter(leased, new JobError("gave up", "java.lang.IllegalStateException", "trace", "w1"));
-			}
+		for (LeasedJob leased : queue.store().lease(100, false).jobs()) {
+			queue.settle(leased, leased.id().equals(completed) ? new Outcome.Completed("{}")
+					: new Outcome.Dead(new JobError("gave up", "java.lang.IllegalStateException", "trace", "w1")));
 		}
 	}
 

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -53,7 +54,8 @@ class DashboardReadOnlyTests {
 		this.registry.addQueues(List.of("ro"));
 		RedisJobQueue queue = new RedisJobQueue(this.queues.redis(), "ro", QueueOptions.defaults().withKeyPrefix("dash-ro"));
 		queue.enqueue(Job.ofJson("report", "{}").withId("d1"));
-		queue.deadLetter(queue.lease(1).jobs().get(0), new JobError("no", "java.lang.IllegalStateException", "", "w"));
+		queue.settle(queue.store().lease(1, false).jobs().get(0),
+				new Outcome.Dead(new JobError("no", "java.lang.IllegalStateException", "", "w")));
 
 		for (String page : List.of("/ops/jobs", "/ops/jobs/queue?name=ro&state=dead", "/ops/jobs/job?queue=ro&id=d1")) {
 			HttpResponse<String> response = get(page);

@@ -13,7 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -24,11 +23,11 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.ClassUtils;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -38,23 +37,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in an application with Spring Security (Boot's default filter chain): sign-in needed,
- * roles checked, CSRF tokens required on writes. Runs in its own surefire execution, the only one
- * with Spring Security on the class path.
+ * roles checked, CSRF tokens required on writes. The other tests keep Spring Security's
+ * auto-configuration off (application.properties); this one turns it back on.
  */
 @SpringBootTest(classes = { DashboardTestApplication.class, DashboardSecurityTests.Users.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "jobqueue.queues.work.concurrency=1", "jobqueue.dashboard.enabled=true",
-				"jobqueue.dashboard.read-only=false" })
+		properties = { "spring.autoconfigure.exclude=", "jobqueue.queues.work.concurrency=1",
+				"jobqueue.dashboard.enabled=true", "jobqueue.dashboard.read-only=false" })
 @DirtiesContext
-@EnabledIf("springSecurityPresent")
 class DashboardSecurityTests {
 
 	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-
-	/** False in the default surefire run, which this class is excluded from unless picked with -Dtest. */
-	static boolean springSecurityPresent() {
-		return ClassUtils.isPresent("org.springframework.security.core.userdetails.User", null);
-	}
 
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
@@ -138,7 +131,8 @@ class DashboardSecurityTests {
 		this.registry.addQueues(List.of(name));
 		RedisJobQueue queue = new RedisJobQueue(this.queues.redis(), name, QueueOptions.defaults().withKeyPrefix("dash-sec"));
 		queue.enqueue(Job.ofJson("report", "{}").withId(id));
-		queue.deadLetter(queue.lease(1).jobs().get(0), new JobError("no", "java.lang.IllegalStateException", "", "w"));
+		queue.settle(queue.store().lease(1, false).jobs().get(0),
+				new Outcome.Dead(new JobError("no", "java.lang.IllegalStateException", "", "w")));
 		return queue;
 	}
 

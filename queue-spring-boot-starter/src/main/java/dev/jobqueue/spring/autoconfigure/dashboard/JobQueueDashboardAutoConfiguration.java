@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
@@ -31,8 +33,8 @@ import dev.jobqueue.spring.queue.JobQueues;
 /**
  * The web dashboard at {@code jobqueue.dashboard.path} (default {@code /jobqueue}) of a servlet web
  * application, when {@code jobqueue.dashboard.enabled=true}. Read-only unless
- * {@code jobqueue.dashboard.read-only=false}; with Spring Security present, the application's filter
- * chain signs users in and checks CSRF tokens, and the dashboard checks the viewer and operator roles.
+ * {@code jobqueue.dashboard.read-only=false}; when the application runs Spring Security's filter chain,
+ * the chain signs users in and checks CSRF tokens, and the dashboard checks the viewer and operator roles.
  */
 @AutoConfiguration(after = JobQueueMonitorAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -48,10 +50,17 @@ public class JobQueueDashboardAutoConfiguration {
 
 	private static final Duration MIN_REFRESH = Duration.ofSeconds(2);
 
+	/** The bean Spring Security's filter chain is registered as, when the application runs it. */
+	private static final String SECURITY_FILTER_CHAIN = "springSecurityFilterChain";
+
 	@Bean
 	@ConditionalOnMissingBean
-	DashboardAccess jobQueueDashboardAccess(JobQueueDashboardProperties properties) {
-		return new DashboardAccess(properties.isReadOnly(), properties.getViewerRole(), properties.getOperatorRole());
+	DashboardAccess jobQueueDashboardAccess(JobQueueDashboardProperties properties, ListableBeanFactory beans) {
+		// The chain, not the class path, decides: Spring Security on the class path with its auto-configuration off guards nothing.
+		boolean secured = ClassUtils.isPresent("org.springframework.security.web.csrf.CsrfToken", getClass().getClassLoader())
+				&& beans.containsBean(SECURITY_FILTER_CHAIN);
+		return new DashboardAccess(properties.isReadOnly(), properties.getViewerRole(), properties.getOperatorRole(),
+				secured);
 	}
 
 	@Bean
