@@ -1,6 +1,6 @@
 #!lua flags=no-writes
 --[[ Reads the workers whose heartbeat has not expired, oldest heartbeat first.
-KEYS: as registry_heartbeat.lua
+KEYS[1..4] as in registry_heartbeat.lua
 ARGV[1] most workers to return
 Returns: { now (ms, Redis clock), id, JSON, last heartbeat, id, ... } ]]
 

@@ -1,5 +1,5 @@
 --[[ Forgets a worker that stopped.
-KEYS: as registry_heartbeat.lua
+KEYS[1..4] as in registry_heartbeat.lua
 ARGV[1] worker id
 Returns: 1 when it was registered, else 0 ]]
 
