@@ -23,11 +23,13 @@ import dev.jobqueue.core.monitor.WorkerRegistry;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.schedule.ScheduleStatus;
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
  * What the dashboard shows, read from Redis: the application's queues plus any queue a worker
- * registered, their counts, throughput and pause flags, and the live workers. The overview is read
+ * registered, their counts, throughput and pause flags, the live workers and the schedules. The overview is read
  * at most once per {@code maxAge} however many pages poll it. Thread-safe.
  */
 public class DashboardData {
@@ -63,13 +65,17 @@ public class DashboardData {
 
 	private final Map<String, RedisJobQueue> others = new ConcurrentHashMap<>();
 
+	private final Scheduler scheduler;
+
 	private volatile Overview cached;
 
 	private volatile long cachedAtNanos;
 
+	/** {@code scheduler}: the application's schedules, or {@code null} without a scheduler. */
 	public DashboardData(JobQueues configured, ThroughputCounters throughput, WorkerRegistry registry, QueuePause pause,
-			String keyPrefix, PayloadCodec codec, Duration maxAge) {
+			Scheduler scheduler, String keyPrefix, PayloadCodec codec, Duration maxAge) {
 		this.configured = configured;
+		this.scheduler = scheduler;
 		this.throughput = throughput;
 		this.registry = registry;
 		this.pause = pause;
@@ -143,6 +149,15 @@ public class DashboardData {
 			queue(name).filter((queue) -> queue.get(id).isPresent()).ifPresent((queue) -> found.add(name));
 		}
 		return found;
+	}
+
+	/** The application's schedules, or nothing without a scheduler. */
+	List<ScheduleStatus> schedules() {
+		return (this.scheduler != null) ? this.scheduler.list() : List.of();
+	}
+
+	Optional<Scheduler> scheduler() {
+		return Optional.ofNullable(this.scheduler);
 	}
 
 	QueuePause pause() {

@@ -20,6 +20,7 @@ import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.dashboard.DashboardPages.Context;
 
 /**
@@ -43,7 +44,8 @@ public class DashboardHandler implements HttpRequestHandler {
 
 	private static final Map<String, String> NOTICES = Map.of("retried", "%d job(s) put back to pending.", "deleted",
 			"%d job(s) deleted.", "purged", "%d dead job(s) deleted.", "paused", "Queue paused.", "resumed",
-			"Queue resumed.");
+			"Queue resumed.", "trigger", "Schedule run: %d job enqueued now.", "pause", "Schedule paused.", "resume",
+			"Schedule resumed.");
 
 	private final String base;
 
@@ -135,6 +137,7 @@ public class DashboardHandler implements HttpRequestHandler {
 				}
 				page(response, 200, pages.job(context, queue.name(), info.get()));
 			}
+			case "/schedules" -> page(response, 200, pages.schedules(context, this.data.schedules()));
 			case "/search" -> {
 				String id = required(request.getParameter("id"), "id").trim();
 				List<String> queues = this.data.find(id);
@@ -160,6 +163,10 @@ public class DashboardHandler implements HttpRequestHandler {
 		}
 		if (!this.access.isSameOrigin(request)) {
 			throw new BadRequest(403, "Write actions are only accepted from the dashboard's own pages.");
+		}
+		if (route.startsWith("/schedules/")) {
+			schedule(route.substring("/schedules/".length()), request, response, pages);
+			return;
 		}
 		RedisJobQueue queue = queue(request.getParameter("queue"));
 		DeadLetterQueue dead = queue.deadLetters();
@@ -208,6 +215,25 @@ public class DashboardHandler implements HttpRequestHandler {
 			JobState state = (route.startsWith("/dead")) ? JobState.DEAD : JobState.PENDING;
 			redirect(response, pages.queueUrl(queue.name(), state, 1, true) + "&notice=" + notice + "&count=" + count);
 		}
+	}
+
+	/** Trigger now, pause or resume a schedule, then back to the schedules. */
+	private void schedule(String action, HttpServletRequest request, HttpServletResponse response, DashboardPages pages) {
+		Scheduler scheduler = this.data.scheduler().orElseThrow(() -> new BadRequest(404, "This application has no scheduler."));
+		String name = required(request.getParameter("name"), "name");
+		if (this.data.schedules().stream().noneMatch((schedule) -> schedule.name().equals(name))) {
+			throw new BadRequest(404, "No schedule '" + name + "'.");
+		}
+		switch (action) {
+			case "trigger" -> scheduler.trigger(name);
+			case "pause" -> scheduler.pause(name);
+			case "resume" -> scheduler.resume(name);
+			default -> throw new BadRequest(404, "No action " + action);
+		}
+		logger.info("Dashboard: schedule {} {} by {}", name, action,
+				(request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user");
+		this.data.invalidate();
+		redirect(response, pages.schedulesUrl() + "?notice=" + action + "&count=1");
 	}
 
 	private Context context(HttpServletRequest request) {

@@ -15,6 +15,7 @@ import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.RegisteredWorker;
 import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.schedule.ScheduleStatus;
 import dev.jobqueue.spring.dashboard.DashboardData.Overview;
 import dev.jobqueue.spring.dashboard.DashboardData.QueueRow;
 import tools.jackson.core.JacksonException;
@@ -159,6 +160,58 @@ final class DashboardPages {
 		}
 		html.raw("<p class=\"hint\">Event history appears here once the queue records job events.</p>");
 		return end(html);
+	}
+
+	String schedules(Context context, List<ScheduleStatus> schedules) {
+		Html html = start("Schedules", context, null);
+		html.raw("<h1>Schedules</h1>");
+		if (context.notice() != null) {
+			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
+		}
+		html.raw("<div class=\"scroll\"><table class=\"schedules\"><thead><tr><th>Name</th><th>When</th><th>Job type</th>")
+			.raw("<th>Queue</th><th>State</th><th>Last fire</th><th>Next fires</th>")
+			.raw(context.canWrite() ? "<th>Actions</th>" : "").raw("</tr></thead><tbody>");
+		for (ScheduleStatus schedule : schedules) {
+			html.raw("<tr data-schedule=\"").text(schedule.name()).raw("\">").tag("td", schedule.name())
+				.tag("td", schedule.description()).tag("td", schedule.jobType())
+				.raw("<td><a href=\"").text(queueUrl(schedule.queue(), JobState.PENDING, 1, true)).raw("\">")
+				.text(schedule.queue()).raw("</a></td><td>")
+				.raw(schedule.paused() ? "<span class=\"badge paused\">paused</span>" : "<span class=\"badge running\">active</span>")
+				.raw("</td>").tag("td", (schedule.lastFire() != null) ? TIME.format(schedule.lastFire()) : "never")
+				.raw("<td class=\"fires\">");
+			for (Instant fire : schedule.nextFires()) {
+				html.text(TIME.format(fire)).raw("<br>");
+			}
+			html.raw("</td>");
+			if (context.canWrite()) {
+				html.raw("<td class=\"actions\">");
+				scheduleForm(html, context, schedule.name(), "trigger", "Run now", "Enqueue a job of " + schedule.name() + " now?");
+				if (schedule.paused()) {
+					scheduleForm(html, context, schedule.name(), "resume", "Resume", null);
+				}
+				else {
+					scheduleForm(html, context, schedule.name(), "pause", "Pause",
+							"Pause " + schedule.name() + " on every node? Its fire times pass without jobs until resumed.");
+				}
+				html.raw("</td>");
+			}
+			html.raw("</tr>");
+		}
+		if (schedules.isEmpty()) {
+			html.raw("<tr><td colspan=\"8\">No schedules in this application.</td></tr>");
+		}
+		html.raw("</tbody></table></div>");
+		return end(html);
+	}
+
+	private void scheduleForm(Html html, Context context, String name, String action, String label, String confirm) {
+		html.raw("<form method=\"post\" action=\"").text(this.base + "/schedules/" + action).raw("\">")
+			.raw(context.csrfField()).raw("<input type=\"hidden\" name=\"name\" value=\"").text(name)
+			.raw("\"><button class=\"button\" data-action=\"").text(action).raw("\"");
+		if (confirm != null) {
+			html.raw(" data-confirm=\"").text(confirm).raw("\"");
+		}
+		html.raw(">").text(label).raw("</button></form>");
 	}
 
 	String notFound(Context context, String what) {
@@ -382,6 +435,7 @@ final class DashboardPages {
 			html.raw("<a class=\"crumb\" href=\"").text(queueUrl(queue, JobState.PENDING, 1, true)).raw("\">").text(queue)
 				.raw("</a>");
 		}
+		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a></nav>");
 		html.raw("<form class=\"search\" method=\"get\" action=\"").text(this.base + "/search").raw("\">")
 			.raw("<input name=\"id\" type=\"search\" placeholder=\"Job id\" aria-label=\"Job id\" maxlength=\"200\" required>")
 			.raw("<button class=\"button\">Find</button></form>")
@@ -405,6 +459,10 @@ final class DashboardPages {
 	String queueUrl(String queue, JobState state, long page, boolean newestFirst) {
 		return this.base + "/queue?name=" + Html.param(queue) + "&state=" + state.id()
 				+ ((page > 1) ? "&page=" + page : "") + (newestFirst ? "" : "&order=oldest");
+	}
+
+	String schedulesUrl() {
+		return this.base + "/schedules";
 	}
 
 	String jobUrl(String queue, String id) {

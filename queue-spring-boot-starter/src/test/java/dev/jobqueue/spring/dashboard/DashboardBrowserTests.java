@@ -204,6 +204,31 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void aScheduleShowsItsNextFiresAndRunsPausesAndResumesByClick() {
+		open("/jobqueue/schedules");
+		WebElement row = chrome.findElement(By.cssSelector("tr[data-schedule='nightly']"));
+		assertThat(row.getText()).contains("nightly_report", "work", "active");
+		assertThat(row.findElement(By.cssSelector("td.fires")).getText().lines()).hasSize(5)
+			.allSatisfy((fire) -> assertThat(fire).contains("03:00:00 UTC"));
+		int before = this.handlers.reports.get();
+
+		row.findElement(By.cssSelector("button[data-action='trigger']")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"Schedule run"));
+		await().atMost(PATIENCE).until(() -> this.handlers.reports.get() == before + 1);
+
+		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='pause']")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector("tr[data-schedule='nightly']"), "paused"));
+		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='resume']")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector("tr[data-schedule='nightly']"), "active"));
+		Chromium.screenshot(chrome, "schedules");
+	}
+
+	@Test
 	void searchingByIdOpensTheJobPage() {
 		String id = this.dispatcher.dispatch("ok", Map.of("find", "me")).id();
 		open("/jobqueue");

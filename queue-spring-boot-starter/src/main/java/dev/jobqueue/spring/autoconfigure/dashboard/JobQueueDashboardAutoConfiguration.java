@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +24,9 @@ import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.monitor.QueuePause;
 import dev.jobqueue.core.monitor.ThroughputCounters;
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
+import dev.jobqueue.spring.autoconfigure.coordination.JobQueueCoordinationAutoConfiguration;
 import dev.jobqueue.spring.autoconfigure.monitor.JobQueueMonitorAutoConfiguration;
 import dev.jobqueue.spring.dashboard.DashboardAccess;
 import dev.jobqueue.spring.dashboard.DashboardData;
@@ -36,7 +39,7 @@ import dev.jobqueue.spring.queue.JobQueues;
  * {@code jobqueue.dashboard.read-only=false}; when the application runs Spring Security's filter chain,
  * the chain signs users in and checks CSRF tokens, and the dashboard checks the viewer and operator roles.
  */
-@AutoConfiguration(after = JobQueueMonitorAutoConfiguration.class)
+@AutoConfiguration(after = { JobQueueMonitorAutoConfiguration.class, JobQueueCoordinationAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnProperty(prefix = "jobqueue.dashboard", name = "enabled", havingValue = "true")
@@ -66,10 +69,10 @@ public class JobQueueDashboardAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DashboardData jobQueueDashboardData(JobQueues queues, ThroughputCounters throughput, WorkerRegistry registry,
-			QueuePause pause, JobQueueProperties properties, PayloadCodec codec) {
+			QueuePause pause, ObjectProvider<Scheduler> scheduler, JobQueueProperties properties, PayloadCodec codec) {
 		// One read of Redis per second at most, however many pages are open.
-		return new DashboardData(queues, throughput, registry, pause, properties.getKeyPrefix(), codec,
-				Duration.ofSeconds(1));
+		return new DashboardData(queues, throughput, registry, pause, scheduler.getIfAvailable(),
+				properties.getKeyPrefix(), codec, Duration.ofSeconds(1));
 	}
 
 	@Bean
