@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.jobqueue.core.job.Job;
@@ -77,7 +78,7 @@ class JobCommand implements Callable<Integer> {
 			return;
 		}
 		List<List<String>> rows = new ArrayList<>();
-		for (Map.Entry<String, tools.jackson.databind.JsonNode> field : json.properties()) {
+		for (Map.Entry<String, JsonNode> field : json.properties()) {
 			if (!field.getKey().equals("lastError") && !field.getKey().equals("metadata")) {
 				rows.add(List.of(field.getKey(), field.getValue().isNull() ? "" : field.getValue().asString()));
 			}

@@ -1,7 +1,9 @@
 package dev.jobqueue.cli;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -220,20 +222,20 @@ class JobQueueCliTests {
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add(JobQueueCli.class.getName());
 		command.addAll(args);
-		Path err = java.nio.file.Files.createTempFile("jobqueue-cli", ".err");
+		Path err = Files.createTempFile("jobqueue-cli", ".err");
 		Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
 		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		if (!process.waitFor(120, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 			throw new AssertionError("jobqueue " + args + " did not finish");
 		}
-		String errors = java.nio.file.Files.readString(err);
-		java.nio.file.Files.delete(err);
+		String errors = Files.readString(err);
+		Files.delete(err);
 		return new Result(process.exitValue(), out, errors);
 	}
 
 	private static int unusedPort() throws IOException {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
 	}

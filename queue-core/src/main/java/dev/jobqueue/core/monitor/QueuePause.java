@@ -1,10 +1,5 @@
 package dev.jobqueue.core.monitor;
 
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -36,15 +31,6 @@ public final class QueuePause {
 
 	public boolean isPaused(String queue) {
 		return this.redis.exists(key(queue));
-	}
-
-	/** The paused flag of each queue, in the given order; one round trip per queue. */
-	public Map<String, Boolean> pausedFlags(Collection<String> queues) {
-		Map<String, Boolean> flags = new LinkedHashMap<>();
-		for (String queue : List.copyOf(queues)) {
-			flags.put(queue, isPaused(queue));
-		}
-		return flags;
 	}
 
 	/** The key that holds the flag, for workers that read it themselves. */

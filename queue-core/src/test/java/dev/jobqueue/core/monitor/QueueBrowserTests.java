@@ -2,8 +2,10 @@ package dev.jobqueue.core.monitor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,9 +140,9 @@ class QueueBrowserTests {
 
 	private Map<String, String> snapshot() {
 		var client = redis.server().client();
-		Map<String, String> dump = new java.util.TreeMap<>();
+		Map<String, String> dump = new TreeMap<>();
 		for (String key : client.keys("*")) {
-			dump.put(key, client.type(key) + ":" + java.util.Arrays.toString(client.dump(key)));
+			dump.put(key, client.type(key) + ":" + Arrays.toString(client.dump(key)));
 		}
 		return dump;
 	}

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
@@ -497,7 +498,7 @@ final class DashboardPages {
 			return List.of();
 		}
 		List<MinuteCount> first = rows.get(0).minutes();
-		return java.util.stream.IntStream.range(0, first.size()).mapToObj((i) -> {
+		return IntStream.range(0, first.size()).mapToObj((i) -> {
 			long processed = 0;
 			long failed = 0;
 			for (QueueRow row : rows) {

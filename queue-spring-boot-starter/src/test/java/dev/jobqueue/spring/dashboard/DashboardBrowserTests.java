@@ -1,5 +1,7 @@
 package dev.jobqueue.spring.dashboard;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +200,7 @@ class DashboardBrowserTests {
 
 		open("/jobqueue/queue?name=hostile&state=dead");
 		assertThat(chrome.findElement(By.cssSelector("tr[data-job='x1']")).getText()).contains("<script>window.owned=4</script>");
-		open("/jobqueue/search?id=" + java.net.URLEncoder.encode("<script>window.owned=6</script>", java.nio.charset.StandardCharsets.UTF_8));
+		open("/jobqueue/search?id=" + URLEncoder.encode("<script>window.owned=6</script>", StandardCharsets.UTF_8));
 		assertThat(chrome.findElement(By.tagName("main")).getText()).contains("<script>window.owned=6</script>");
 		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
 	}

@@ -2,6 +2,7 @@ package dev.jobqueue.spring.dashboard;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -112,7 +113,7 @@ class DashboardMillionJobsTests {
 		double[] ready = new double[ROUNDS];
 		for (int round = -1; round < ROUNDS; round++) {
 			chrome.get("http://localhost:" + this.port + path);
-			new WebDriverWait(chrome, java.time.Duration.ofSeconds(60))
+			new WebDriverWait(chrome, Duration.ofSeconds(60))
 				.until((driver) -> "complete".equals(chrome.executeScript("return document.readyState")));
 			if (round >= 0) {
 				List<?> timing = (List<?>) chrome.executeScript("var n = performance.getEntriesByType('navigation')[0]; "
