@@ -98,7 +98,15 @@ public class DashboardHandler implements HttpRequestHandler {
 			}
 		}
 		catch (BadRequest ex) {
-			page(response, ex.status, pages.problem(ex.status == 404 ? "Not found" : "Bad request", ex.getMessage()));
+			String title = switch (ex.status) {
+				case 403 -> "Not allowed";
+				case 404 -> "Not found";
+				default -> "Bad request";
+			};
+			page(response, ex.status, pages.problem(title, ex.getMessage()));
+		}
+		catch (IllegalArgumentException ex) {
+			page(response, 400, pages.problem("Bad request", ex.getMessage()));
 		}
 		catch (JedisException ex) {
 			logger.warn("The dashboard could not read Redis: {}", ex.getMessage());
