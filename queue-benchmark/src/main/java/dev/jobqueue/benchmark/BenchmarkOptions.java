@@ -10,13 +10,19 @@ import java.util.List;
  * @param jobs jobs per throughput run (N)
  * @param concurrency worker concurrency (C)
  * @param seconds length of each steady-rate latency run
+ * @param warm jobs of the unreported warm-up round before a throughput run (20,000, as the peers)
+ * @param rounds interleaved rounds of this harness and the peer script (0: this harness once)
+ * @param peers the peer script to interleave with
  * @param what measurements to run: throughput, latency, memory, baseline, or all
  */
-record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, List<String> what) {
+record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, int warm, int rounds,
+		String peers, List<String> what) {
 
 	static final String USAGE = """
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
-			                                     [--seconds 10] [throughput|latency|memory|baseline|all ...]""";
+			                                     [--seconds 10] [--warm 20000]
+			                                     [--rounds K [--peers ../shared/peers/run.sh]]
+			                                     [throughput|latency|memory|baseline|all ...]""";
 
 	static BenchmarkOptions parse(String... args) {
 		String host = null;
@@ -24,6 +30,9 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		int jobs = 50_000;
 		int concurrency = 50;
 		int seconds = 10;
+		int warm = 20_000;
+		int rounds = 0;
+		String peers = "../shared/peers/run.sh";
 		List<String> what = new java.util.ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -38,6 +47,9 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--n" -> jobs = Integer.parseInt(args[++i]);
 				case "--concurrency", "--c" -> concurrency = Integer.parseInt(args[++i]);
 				case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+				case "--warm" -> warm = Integer.parseInt(args[++i]);
+				case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+				case "--peers" -> peers = args[++i];
 				case "throughput", "latency", "memory", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
@@ -45,7 +57,10 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		if (what.isEmpty() || what.contains("all")) {
 			what = List.of("baseline", "throughput", "latency", "memory");
 		}
-		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, List.copyOf(what));
+		if (rounds > 0 && host == null) {
+			throw new IllegalArgumentException("--rounds needs --redis host:port: the peers run on the same Redis\n" + USAGE);
+		}
+		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what));
 	}
 
 }

@@ -10,8 +10,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,7 +43,7 @@ class JobQueueCoordinationAutoConfigurationTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JobQueueAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(JobQueueAutoConfiguration.class,
 					JobQueueCoordinationAutoConfiguration.class, JobQueueCoordinationMetricsAutoConfiguration.class,
 					JobQueueEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=" + redis.server().port());
@@ -82,9 +82,10 @@ class JobQueueCoordinationAutoConfigurationTests {
 					.queues().get("schedules");
 				assertThat(schedules).extracting((schedule) -> schedule.get("name")).containsExactly("ping", "report");
 				assertThat((List<?>) schedules.get(0).get("nextFires")).hasSize(5);
-				assertThat(context.getBean(JobQueueEndpoint.class).scheduleAction("schedules", "ping", "trigger",
-						org.springframework.boot.actuate.endpoint.SecurityContext.NONE).getBody())
-					.containsKey("job");
+				JobQueueEndpoint endpoint = context.getBean(JobQueueEndpoint.class);
+				assertThat(endpoint.scheduleAction("schedules", "ping", "trigger", SecurityContext.NONE).getStatus())
+					.isEqualTo(403);
+				assertThat(endpoint.scheduleAction("schedules", "ping", "trigger", admin()).getBody()).containsKey("job");
 			});
 	}
 
@@ -152,6 +153,21 @@ class JobQueueCoordinationAutoConfigurationTests {
 			return new SimpleMeterRegistry();
 		}
 
+	}
+
+
+	private static SecurityContext admin() {
+		return new SecurityContext() {
+			@Override
+			public java.security.Principal getPrincipal() {
+				return () -> "admin";
+			}
+
+			@Override
+			public boolean isUserInRole(String role) {
+				return "JOBQUEUE_ADMIN".equals(role);
+			}
+		};
 	}
 
 }
