@@ -168,6 +168,15 @@ public class RedisJobStore implements JobStore {
 		return stored.length();
 	}
 
+	/**
+	 * How {@code job} is stored, for a feature that keeps a job in Redis to enqueue later from a script (a
+	 * chain's next step, a batch's callback). Refuses a payload over the queue's limit.
+	 */
+	public String envelopeOf(Job job) {
+		checkPayloadSize(job);
+		return this.envelope.encode(job);
+	}
+
 	private void checkPayloadSize(Job job) {
 		long limit = this.options.maxPayloadSize();
 		String payload = job.payload();

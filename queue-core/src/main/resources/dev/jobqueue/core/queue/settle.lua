@@ -2,13 +2,14 @@
 --[[ Settles attempts of leased jobs: one fencing check per attempt, then its outcome and its declared effects,
 all or nothing. Allowed under OOM: settling frees memory, and refusing it would make finished jobs run again.
 KEYS: jobs ready prio scheduled retry active leases attempts failures stalls priorities errors results progress
-      completed cancelled skipped dead seq wake stalled cancels reaped
+      completed cancelled skipped dead seq wake stalled cancels reaped tombstones flows uniques batches chains ended
   then effect keys, referenced by index n as KEYS[KEY_BASE + n]
 ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: no age limit)
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
 ARGV[5] expired or crashed attempts after which a job is a poison pill
 ARGV[6] number of attempts
 then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
+A job that ends for good (completed, skipped, dead, cancelled) and belongs to a flow tells it here (job_finished).
   outcome 'c' completed      value: result JSON ('' for none)
           'r' retry          value: delay in ms
           'd' dead-lettered
@@ -38,6 +39,7 @@ for j = 1, n do
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
+local in_flows = redis.call('HLEN', K_FLOWS) > 0
 local out, completed, results, finished = {}, {}, {}, {}
 local woken, dead, kept = 0, 0, {}
 for j = 1, n do
@@ -62,6 +64,7 @@ for j = 1, n do
         results[#results + 1] = id
         results[#results + 1] = value
       end
+      if in_flows then job_finished(id, nil, 'ok', value, now) end
     else
       end_lease(id)
       if outcome == 'r' then
@@ -72,6 +75,7 @@ for j = 1, n do
         redis.call('HINCRBY', K_FAILURES, id, 1)
         dead_letter(id, err, now)
         dead = dead + 1
+        if in_flows then job_finished(id, nil, 'dead', err, now) end
       elseif outcome == 'h' then
         if err ~= '1' then redis.call('HINCRBY', K_ATTEMPTS, id, -1) end
         if tonumber(value) > 0 then
@@ -83,14 +87,17 @@ for j = 1, n do
       elseif outcome == 'x' then
         redis.call('ZADD', K_CANCELLED, now, id)
         kept[#kept + 1] = K_CANCELLED
+        if in_flows then job_finished(id, nil, 'cancelled', '', now) end
       elseif outcome == 's' then
         redis.call('HSET', K_RESULTS, id, value)
         redis.call('ZADD', K_SKIPPED, now, id)
         kept[#kept + 1] = K_SKIPPED
+        if in_flows then job_finished(id, nil, 'ok', '', now) end
       elseif outcome == 'k' then
         if redis.call('HINCRBY', K_STALLS, id, 1) > max_stalls then
           dead_letter(id, err, now)
           dead = dead + 1
+          if in_flows then job_finished(id, nil, 'dead', err, now) end
         else
           redis.call('RPUSH', K_STALLED, id)
           woken = woken + 1
