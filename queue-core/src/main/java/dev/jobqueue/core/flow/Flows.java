@@ -113,7 +113,12 @@ public final class Flows {
 
 	/** Releases a unique key if {@code jobId} holds it; {@code false} otherwise. */
 	public boolean releaseUnique(String key, String jobId) {
-		return ((Long) this.store.execute(RELEASE, List.of(), List.of(key, jobId))) == 1;
+		return releaseUnique(this.store, key, jobId);
+	}
+
+	/** Releases a unique key of {@code store} if {@code jobId} holds it (a worker does so as such a job starts). */
+	public static boolean releaseUnique(RedisJobStore store, String key, String jobId) {
+		return ((Long) store.execute(RELEASE, List.of(), List.of(key, jobId))) == 1;
 	}
 
 	/** A chain's status, while its record is kept. */

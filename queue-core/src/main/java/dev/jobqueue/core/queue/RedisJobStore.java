@@ -391,6 +391,14 @@ public class RedisJobStore implements JobStore {
 	}
 
 	@Override
+	public boolean updateProgress(LeasedJob lease, int progress, String message) {
+		checkOwn(lease);
+		String value = (message == null) ? String.valueOf(progress)
+				: progress + "\t" + message.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value))) == 1;
+	}
+
+	@Override
 	public String toString() {
 		return "RedisJobStore[" + this.keys.tag() + "]";
 	}

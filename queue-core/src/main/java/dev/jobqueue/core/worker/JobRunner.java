@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -22,13 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jobqueue.core.codec.PayloadBindingException;
+import dev.jobqueue.core.flow.Flows;
+import dev.jobqueue.core.flow.FlowMetadata;
 import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobContext;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.StopReason;
+import dev.jobqueue.core.middleware.Decision;
+import dev.jobqueue.core.middleware.Invocation;
+import dev.jobqueue.core.middleware.JobMiddleware;
 import dev.jobqueue.core.queue.CorruptJobException;
+import dev.jobqueue.core.queue.Effect;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
+import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.core.queue.Settlement;
 
 /**
@@ -58,6 +68,9 @@ final class JobRunner implements Settler.Listener {
 
 	private final RedisOutageLog outage;
 
+	/** Runs the job types' failed and timedOut hooks, one at a time, away from the settle and timer threads. */
+	private final ExecutorService hooks;
+
 	/** Attempts not settled yet: leased, running, or with an outcome being written. */
 	private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
 
@@ -84,6 +97,11 @@ final class JobRunner implements Settler.Listener {
 		this.outage = outage;
 		this.settler = new Settler(threadPrefix + "settle", this, outage);
 		this.settler.start();
+		this.hooks = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, threadPrefix + "hooks");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	RedisOutageLog outage() {
@@ -130,7 +148,7 @@ final class JobRunner implements Settler.Listener {
 		catch (RejectedExecutionException ex) {
 			attempt.takeSlot();
 			if (abandon(attempt, StopReason.SHUTDOWN) != null) {
-				this.settler.submit(attempt, new Settlement(lease, new Outcome.HandedBack(Duration.ZERO, false)));
+				this.settler.submit(attempt, settlement(attempt, new Outcome.HandedBack(Duration.ZERO, false)));
 			}
 			return false;
 		}
@@ -169,9 +187,91 @@ final class JobRunner implements Settler.Listener {
 			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker "
 					+ this.settings.id() + " (it handles " + this.settings.handlers().types() + ")");
 		}
+		releaseUniqueAtStart(attempt, job);
+		List<JobMiddleware> middleware = this.settings.middleware();
+		if (!handler.options().middleware().isEmpty()) {
+			middleware = new ArrayList<>(middleware);
+			middleware.addAll(handler.options().middleware());
+		}
+		if (middleware.isEmpty()) {
+			return runHandler(attempt, handler, job);
+		}
+		return new MiddlewareChain(attempt, handler, middleware).proceed();
+	}
+
+	private Object runHandler(Attempt attempt, JobHandlers.Registered handler, Job job) throws Exception {
+		attempt.handlerInvoked = true;
 		Object argument = handler.takesJob() ? job
 				: attempt.store.options().codec().read(job.payload(), handler.payloadType());
 		return handler.function().apply(argument, attempt);
+	}
+
+	/** The middleware around one attempt's handler, each called through {@link Invocation#proceed()}. */
+	private final class MiddlewareChain implements Invocation {
+
+		private final Attempt attempt;
+
+		private final JobHandlers.Registered handler;
+
+		private final List<JobMiddleware> middleware;
+
+		private int next;
+
+		MiddlewareChain(Attempt attempt, JobHandlers.Registered handler, List<JobMiddleware> middleware) {
+			this.attempt = attempt;
+			this.handler = handler;
+			this.middleware = middleware;
+		}
+
+		@Override
+		public Job job() {
+			return this.attempt.lease.job();
+		}
+
+		@Override
+		public JobContext context() {
+			return this.attempt;
+		}
+
+		@Override
+		public LeasedJob lease() {
+			return this.attempt.lease;
+		}
+
+		@Override
+		public JobStore store() {
+			return this.attempt.store;
+		}
+
+		@Override
+		public Object proceed() throws Exception {
+			if (this.next < this.middleware.size()) {
+				return this.middleware.get(this.next++).invoke(this);
+			}
+			if (this.next++ > this.middleware.size()) {
+				throw new IllegalStateException("A middleware of " + this.attempt + " proceeded twice");
+			}
+			return runHandler(this.attempt, this.handler, job());
+		}
+
+		@Override
+		public void onSettle(Effect effect) {
+			this.attempt.effects.add(effect);
+		}
+
+	}
+
+	/** A job unique only until it starts gives its key up now, so the next one may be enqueued. */
+	private void releaseUniqueAtStart(Attempt attempt, Job job) {
+		String key = job.metadata().get(FlowMetadata.UNIQUE);
+		if (key != null && "start".equals(job.metadata().get(FlowMetadata.UNIQUE_UNTIL))
+				&& attempt.store instanceof RedisJobStore store) {
+			Flows.releaseUnique(store, key, job.id());
+		}
+	}
+
+	private Settlement settlement(Attempt attempt, Outcome outcome) {
+		return new Settlement(attempt.lease, outcome, attempt.effects);
 	}
 
 	private void handlerReturned(Attempt attempt, Object result, Throwable failure) {
@@ -190,7 +290,10 @@ final class JobRunner implements Settler.Listener {
 		}
 		leftRunning(attempt);
 		Outcome outcome;
-		if (failure == null) {
+		if (failure == null && result instanceof Decision decision) {
+			outcome = decided(attempt, decision);
+		}
+		else if (failure == null) {
 			try {
 				String json = (result != null) ? attempt.store.options().codec().write(result) : null;
 				outcome = new Outcome.Completed(json);
@@ -207,7 +310,14 @@ final class JobRunner implements Settler.Listener {
 			outcome = failureOutcome(attempt, failure);
 		}
 		attempt.failure = failure;
-		this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
+		this.settler.submit(attempt, settlement(attempt, outcome));
+	}
+
+	private Outcome decided(Attempt attempt, Decision decision) {
+		if (decision instanceof Decision.HandBack back) {
+			return new Outcome.HandedBack(back.delay(), attempt.handlerInvoked);
+		}
+		return new Outcome.Skipped(attempt.store.options().codec().write(((Decision.Skip) decision).reason()));
 	}
 
 	/** What a failed attempt leads to: errors that can never succeed go to the dead-letter queue at once. */
@@ -240,7 +350,52 @@ final class JobRunner implements Settler.Listener {
 			JobTimeoutException failure = new JobTimeoutException(attempt + " ran longer than its timeout of "
 					+ Durations.format(attempt.timeout) + " and was interrupted");
 			attempt.failure = failure;
-			this.settler.submit(attempt, new Settlement(attempt.lease, failureOutcome(attempt, failure)));
+			this.settler.submit(attempt, settlement(attempt, failureOutcome(attempt, failure)));
+			JobHandlers.Registered handler = handlerOf(attempt.lease);
+			if (handler != null && handler.options().onTimedOut() != null) {
+				runHook(attempt, "timedOut", () -> handler.options().onTimedOut().timedOut(payloadOf(attempt, handler)));
+			}
+		}
+	}
+
+	private JobHandlers.Registered handlerOf(LeasedJob lease) {
+		return (lease.job() != null) ? this.settings.handlers().get(lease.job().type()) : null;
+	}
+
+	/** The payload as the handler takes it, or its JSON when it cannot be bound. */
+	private static Object payloadOf(Attempt attempt, JobHandlers.Registered handler) {
+		Job job = attempt.lease.job();
+		if (handler.takesJob()) {
+			return job;
+		}
+		try {
+			return attempt.store.options().codec().read(job.payload(), handler.payloadType());
+		}
+		catch (RuntimeException ex) {
+			return job.payload();
+		}
+	}
+
+	private interface Hook {
+
+		void run() throws Exception;
+
+	}
+
+	/** Runs a hook on the hook thread; what it throws is logged and changes nothing. */
+	private void runHook(Attempt attempt, String name, Hook hook) {
+		try {
+			this.hooks.execute(() -> {
+				try {
+					hook.run();
+				}
+				catch (Throwable ex) {
+					logger.warn("The {} hook of {} failed; the job's outcome stands", name, attempt, ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			logger.warn("The {} hook of {} was not run: the worker is stopping", name, attempt);
 		}
 	}
 
@@ -257,7 +412,7 @@ final class JobRunner implements Settler.Listener {
 	/** The job was cancelled while it ran: stop the handler and settle it as cancelled. */
 	void cancelRequested(Attempt attempt) {
 		if (abandon(attempt, StopReason.CANCELLED) != null) {
-			this.settler.submit(attempt, new Settlement(attempt.lease, new Outcome.Cancelled()));
+			this.settler.submit(attempt, settlement(attempt, new Outcome.Cancelled()));
 		}
 	}
 
@@ -296,7 +451,7 @@ final class JobRunner implements Settler.Listener {
 			Attempt.State left = abandon(attempt, StopReason.SHUTDOWN);
 			if (left != null) {
 				Outcome outcome = exiting ? crashed(attempt) : new Outcome.HandedBack(Duration.ZERO, left == Attempt.State.RUNNING);
-				this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
+				this.settler.submit(attempt, settlement(attempt, outcome));
 			}
 		}
 	}
@@ -309,7 +464,7 @@ final class JobRunner implements Settler.Listener {
 				found++;
 				logger.error("{} called System.exit: its worker's process is ending. It counts as a stall, so a job "
 						+ "that does so every time ends in the dead-letter queue", attempt);
-				this.settler.submit(attempt, new Settlement(attempt.lease, crashed(attempt)));
+				this.settler.submit(attempt, settlement(attempt, crashed(attempt)));
 			}
 		}
 		return found;
@@ -416,6 +571,10 @@ final class JobRunner implements Settler.Listener {
 			logger.warn("Job {} ({}) failed on attempt {} and was dead-lettered: {}", lease.id(), typeOf(lease),
 					lease.attempt(), dead.error().message());
 			notifyListener((listener) -> listener.onDeadLettered(lease, failure, took));
+			JobHandlers.Registered handler = handlerOf(lease);
+			if (handler != null && handler.options().onFailed() != null && failure != null) {
+				runHook(attempt, "failed", () -> handler.options().onFailed().failed(failure, payloadOf(attempt, handler)));
+			}
 		}
 		else if (outcome instanceof Outcome.HandedBack) {
 			StopReason reason = (attempt.reason() != null) ? attempt.reason() : StopReason.SHUTDOWN;
@@ -471,6 +630,7 @@ final class JobRunner implements Settler.Listener {
 	void shutdown(Duration timeout) {
 		this.settler.stop(timeout);
 		this.handlerThreads.shutdownNow();
+		this.hooks.shutdown();
 	}
 
 	private Duration timeoutOf(LeasedJob lease) {
@@ -488,7 +648,7 @@ final class JobRunner implements Settler.Listener {
 	}
 
 	private RetryPolicy retryPolicyOf(LeasedJob lease) {
-		JobHandlers.Registered handler = (lease.job() != null) ? this.settings.handlers().get(lease.job().type()) : null;
+		JobHandlers.Registered handler = handlerOf(lease);
 		return (handler != null && handler.options().retryPolicy() != null) ? handler.options().retryPolicy()
 				: this.settings.retryPolicy();
 	}
