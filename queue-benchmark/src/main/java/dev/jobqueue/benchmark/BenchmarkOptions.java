@@ -10,7 +10,7 @@ import java.util.List;
  * @param jobs jobs per throughput run (N)
  * @param concurrency worker concurrency (C)
  * @param seconds length of each steady-rate latency run
- * @param what measurements to run: throughput, latency, memory, baseline, or all
+ * @param what measurements to run: throughput, batch, latency, memory, baseline, or all
  */
 record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, List<String> what) {
 
@@ -38,7 +38,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--n" -> jobs = Integer.parseInt(args[++i]);
 				case "--concurrency", "--c" -> concurrency = Integer.parseInt(args[++i]);
 				case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-				case "throughput", "latency", "memory", "baseline", "all" -> what.add(args[i]);
+				case "throughput", "batch", "latency", "memory", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
 		}
