@@ -27,14 +27,11 @@ import dev.jobqueue.core.codec.PayloadBindingException;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.flow.FlowMetadata;
 import dev.jobqueue.core.job.Job;
-import dev.jobqueue.core.job.JobContext;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.middleware.Decision;
-import dev.jobqueue.core.middleware.Invocation;
 import dev.jobqueue.core.middleware.JobMiddleware;
 import dev.jobqueue.core.queue.CorruptJobException;
-import dev.jobqueue.core.queue.Effect;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
@@ -193,72 +190,7 @@ final class JobRunner implements Settler.Listener {
 			middleware = new ArrayList<>(middleware);
 			middleware.addAll(handler.options().middleware());
 		}
-		if (middleware.isEmpty()) {
-			return runHandler(attempt, handler, job);
-		}
 		return new MiddlewareChain(attempt, handler, middleware).proceed();
-	}
-
-	private Object runHandler(Attempt attempt, JobHandlers.Registered handler, Job job) throws Exception {
-		attempt.handlerInvoked = true;
-		Object argument = handler.takesJob() ? job
-				: attempt.store.options().codec().read(job.payload(), handler.payloadType());
-		return handler.function().apply(argument, attempt);
-	}
-
-	/** The middleware around one attempt's handler, each called through {@link Invocation#proceed()}. */
-	private final class MiddlewareChain implements Invocation {
-
-		private final Attempt attempt;
-
-		private final JobHandlers.Registered handler;
-
-		private final List<JobMiddleware> middleware;
-
-		private int next;
-
-		MiddlewareChain(Attempt attempt, JobHandlers.Registered handler, List<JobMiddleware> middleware) {
-			this.attempt = attempt;
-			this.handler = handler;
-			this.middleware = middleware;
-		}
-
-		@Override
-		public Job job() {
-			return this.attempt.lease.job();
-		}
-
-		@Override
-		public JobContext context() {
-			return this.attempt;
-		}
-
-		@Override
-		public LeasedJob lease() {
-			return this.attempt.lease;
-		}
-
-		@Override
-		public JobStore store() {
-			return this.attempt.store;
-		}
-
-		@Override
-		public Object proceed() throws Exception {
-			if (this.next < this.middleware.size()) {
-				return this.middleware.get(this.next++).invoke(this);
-			}
-			if (this.next++ > this.middleware.size()) {
-				throw new IllegalStateException("A middleware of " + this.attempt + " proceeded twice");
-			}
-			return runHandler(this.attempt, this.handler, job());
-		}
-
-		@Override
-		public void onSettle(Effect effect) {
-			this.attempt.effects.add(effect);
-		}
-
 	}
 
 	/** A job unique only until it starts gives its key up now, so the next one may be enqueued. */
