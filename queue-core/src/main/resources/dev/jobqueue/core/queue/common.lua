@@ -296,8 +296,9 @@ local function finish_batch(bid, status, now)
     (status == 'failed') and cjson.encode({ message = 'Batch ' .. bid .. ' failed', type = 'batch' }) or '', now)
 end
 
-local function member_finished(bid, how, now)
-  local left = redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -1)
+-- count members of a batch ended the same way (completions are counted together, one call per batch).
+local function member_finished(bid, how, now, count)
+  local left = redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -(count or 1))
   if how == 'ok' and left > 0 then return end
   if how == 'dead' then redis.call('HINCRBY', K_BATCHES, bid .. ':failed', 1) end
   if how == 'cancelled' then redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1) end
@@ -344,6 +345,31 @@ job_finished = function(id, ref, how, value, now)
   if ref == '' then return end
   if string.sub(ref, 1, 1) == 'b' then member_finished(string.sub(ref, 2), how, now)
   else step_finished(string.sub(ref, 2), how, value, now) end
+end
+
+--[[ job_finished for many completed jobs at once (the settle script's hot path): one HMGET and one HDEL of their
+flow entries, and one count per batch. values: id -> result JSON. ]]
+local function jobs_completed(ids, values, now)
+  local flows = redis.call('HMGET', K_FLOWS, unpack(ids))
+  local done, counts, batches = {}, {}, {}
+  for j, flow in ipairs(flows) do
+    if flow then
+      local id = ids[j]
+      done[#done + 1] = id
+      local tab = string.find(flow, '\t', 1, true)
+      local claim, ref = string.sub(flow, tab + 1), string.sub(flow, 1, tab - 1)
+      if claim ~= '' and redis.call('HGET', K_UNIQUES, claim) == id then redis.call('HDEL', K_UNIQUES, claim) end
+      if string.sub(ref, 1, 1) == 'b' then
+        local bid = string.sub(ref, 2)
+        if not counts[bid] then batches[#batches + 1] = bid; counts[bid] = 0 end
+        counts[bid] = counts[bid] + 1
+      elseif ref ~= '' then
+        step_finished(string.sub(ref, 2), 'ok', values[id] or '', now)
+      end
+    end
+  end
+  if #done > 0 then redis.call('HDEL', K_FLOWS, unpack(done)) end
+  for _, bid in ipairs(batches) do member_finished(bid, 'ok', now, counts[bid]) end
 end
 
 -- Starts a node a flow stored: enqueues a job now, or starts a chain's first step or a batch's members.

@@ -40,7 +40,7 @@ end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
-local out, completed, results, finished = {}, {}, {}, {}
+local out, completed, results, finished, values = {}, {}, {}, {}, {}
 local woken, dead, kept = 0, 0, {}
 for j = 1, n do
   local b = starts[j]
@@ -64,7 +64,7 @@ for j = 1, n do
         results[#results + 1] = id
         results[#results + 1] = value
       end
-      if in_flows then job_finished(id, nil, 'ok', value, now) end
+      if in_flows then values[id] = value end
     else
       end_lease(id)
       if outcome == 'r' then
@@ -112,6 +112,7 @@ for j = 1, n do
 end
 
 if #completed > 0 then
+  if in_flows then jobs_completed(completed, values, now) end
   call_chunked('ZREM', K_ACTIVE, completed)
   call_chunked('HDEL', K_LEASES, completed)
   if keep > 0 then
