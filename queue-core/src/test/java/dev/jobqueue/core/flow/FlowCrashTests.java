@@ -115,9 +115,9 @@ class FlowCrashTests {
 				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
 					assertThat(this.flows.batchStatus(id).orElseThrow().status()).isEqualTo(FlowStatus.SUCCEEDED);
 					assertThat(callbacks).hasValue(1);
+					assertThat(this.queue.get(id + ":on_success").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
 				});
 				assertThat(this.flows.batchStatus(id).orElseThrow().successful()).isEqualTo(20);
-				assertThat(this.queue.get(id + ":on_success").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
 				Thread.sleep(1_000);
 				assertThat(callbacks).hasValue(1);
 			}
