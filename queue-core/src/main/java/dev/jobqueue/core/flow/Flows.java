@@ -42,7 +42,7 @@ public final class Flows {
 
 	private final RedisJobStore store;
 
-	private Duration keep = Duration.ofDays(7);
+	private volatile Duration keep = Duration.ofDays(7);
 
 	public Flows(RedisJobQueue queue) {
 		this.queue = Objects.requireNonNull(queue, "queue");

@@ -255,6 +255,38 @@ local function end_flow(ref, status, now)
   forget_flows(now)
 end
 
+-- A stored node that will never start (its chain or batch ended first): nested flows end cancelled.
+local function drop_spec(spec, now)
+  local kind = string.sub(spec, 1, 1)
+  if kind == 'j' then return end
+  local id = string.sub(spec, 3)
+  local ref = kind .. id
+  end_flow(ref, 'cancelled', now)
+  local hash = flow_hash(ref)
+  if kind == 'c' then
+    for k = 1, tonumber(redis.call('HGET', hash, id .. ':steps') or '0') do
+      local step = redis.call('HGET', hash, id .. ':s:' .. k)
+      if step then redis.call('HDEL', hash, id .. ':s:' .. k); drop_spec(step, now) end
+    end
+  else
+    local total = tonumber(redis.call('HGET', hash, id .. ':total') or '0')
+    redis.call('HSET', hash, id .. ':pending', 0, id .. ':cancelled', total)
+    for n = 1, total do
+      local member = redis.call('HGET', hash, id .. ':m:' .. n)
+      if member then redis.call('HDEL', hash, id .. ':m:' .. n); drop_spec(member, now) end
+    end
+  end
+end
+
+-- The steps a chain will not reach now that it ended.
+local function drop_later_steps(cid, now)
+  local from = tonumber(redis.call('HGET', K_CHAINS, cid .. ':step') or '0') + 1
+  for k = from, tonumber(redis.call('HGET', K_CHAINS, cid .. ':steps') or '0') do
+    local spec = redis.call('HGET', K_CHAINS, cid .. ':s:' .. k)
+    if spec then redis.call('HDEL', K_CHAINS, cid .. ':s:' .. k); drop_spec(spec, now) end
+  end
+end
+
 -- Tells a flow's parent, if any, how the flow ended: 'ok', 'dead' or 'cancelled'.
 local function tell_parent(ref, how, value, now)
   local parent = redis.call('HGET', flow_hash(ref), field(ref, 'parent'))
@@ -281,6 +313,7 @@ local function finish_batch(bid, status, now)
         redis.call('HDEL', K_BATCHES, bid .. ':m:' .. n)
         redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -1)
         redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1)
+        drop_spec(spec, now)
       else
         cancel_node(bid .. ':' .. n, now)
       end
@@ -326,6 +359,7 @@ local function step_finished(cid, how, value, now)
     redis.call('HSET', K_CHAINS, cid .. ':failed_step', k)
     if value ~= '' then redis.call('HSET', K_CHAINS, cid .. ':error', value) end
     end_flow('c' .. cid, (how == 'dead') and 'failed' or 'cancelled', now)
+    drop_later_steps(cid, now)
   end
   tell_parent('c' .. cid, how, value, now)
 end
@@ -432,12 +466,21 @@ cancel_node = function(id, now)
       if status ~= 'running' and status ~= 'waiting' then return status end
       end_flow(ref, 'cancelled', now)
       if string.sub(ref, 1, 1) == 'c' then
+        drop_later_steps(id, now)
         local job = redis.call('HGET', K_CHAINS, id .. ':job:' .. redis.call('HGET', K_CHAINS, id .. ':step'))
         if job then cancel_node(job, now) end
       else
         local total = tonumber(redis.call('HGET', K_BATCHES, id .. ':total') or '0')
         for n = 1, total do
-          if redis.call('HDEL', K_BATCHES, id .. ':m:' .. n) == 0 then cancel_node(id .. ':' .. n, now) end
+          local member = redis.call('HGET', K_BATCHES, id .. ':m:' .. n)
+          if member then
+            redis.call('HDEL', K_BATCHES, id .. ':m:' .. n)
+            redis.call('HINCRBY', K_BATCHES, id .. ':pending', -1)
+            redis.call('HINCRBY', K_BATCHES, id .. ':cancelled', 1)
+            drop_spec(member, now)
+          else
+            cancel_node(id .. ':' .. n, now)
+          end
         end
       end
       tell_parent(ref, 'cancelled', '', now)

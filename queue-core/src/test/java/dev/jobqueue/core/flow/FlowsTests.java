@@ -143,6 +143,24 @@ class FlowsTests {
 	}
 
 	@Test
+	void cancellingAChainCancelsTheBatchStepItHasNotReachedYet() {
+		Batch later = this.flows.batch().onComplete(Job.of("callback", new Step("complete")))
+			.add("step", new Step("x")).add("step", new Step("y"));
+		ChainStatus chain = this.flows.chain().add(Job.of("step", new Step("a"))).add(later).dispatch();
+
+		assertThat(this.flows.cancel(chain.id())).isEqualTo(CancelResult.CANCELLED);
+
+		BatchStatus batch = this.flows.batchStatus(chain.id() + ":2").orElseThrow();
+		assertThat(batch.status()).isEqualTo(FlowStatus.CANCELLED);
+		assertThat(batch.cancelled()).isEqualTo(2);
+		assertThat(batch.pending()).isZero();
+		assertThat(this.queue.get(chain.id() + ":1").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+		start(worker());
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.ran).isEmpty());
+	}
+
+	@Test
 	void aBatchCountsItsMembersAndFiresOnSuccessAndOnCompleteOnce() {
 		Batch batch = this.flows.batch().onSuccess(Job.of("callback", new Step("success")))
 			.onFailure(Job.of("callback", new Step("failure"))).onComplete(Job.of("callback", new Step("complete")));

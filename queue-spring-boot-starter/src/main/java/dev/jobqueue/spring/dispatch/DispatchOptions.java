@@ -40,52 +40,44 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 
 	public DispatchOptions queue(String queue) {
 		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions priority(int priority) {
 		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions maxRetries(int maxRetries) {
 		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions delay(Duration delay) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions runAt(Instant runAt) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions timeout(Duration timeout) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions id(String id) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
-				this.metadata, this.unique,
-				this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions metadata(String key, String value) {
 		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
 		metadata.put(key, value);
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, metadata, this.unique,
-				this.uniqueUntilStart);
+				this.id, metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	/**
