@@ -141,6 +141,7 @@ public class RedisJobQueue implements JobQueue {
 				RedisJobStore.asLong(reply.get(9)) == 1, (tab < 0) ? null : progress.substring(tab + 1)));
 	}
 
+	/** Also cancels a chain or a batch of this queue by its id (see {@code dev.jobqueue.core.flow.Flows#cancel}). */
 	@Override
 	public CancelResult cancel(String id) {
 		Retention retention = options().completed();
