@@ -64,6 +64,7 @@ public final class BenchmarkMain {
 				switch (what) {
 					case "baseline" -> measurements.redisBaseline(sink);
 					case "throughput" -> measurements.throughput(sink);
+					case "batch" -> measurements.batch(sink);
 					case "latency" -> {
 						measurements.latency(500, sink);
 						measurements.latency(2_000, sink);

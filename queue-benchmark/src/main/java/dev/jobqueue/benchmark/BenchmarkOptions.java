@@ -13,7 +13,7 @@ import java.util.List;
  * @param warm jobs of the unreported warm-up round before a throughput run (20,000, as the peers)
  * @param rounds interleaved rounds of this harness and the peer script (0: this harness once)
  * @param peers the peer script to interleave with
- * @param what measurements to run: throughput, latency, memory, baseline, or all
+ * @param what measurements to run: throughput, batch, latency, memory, baseline, or all
  */
 record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, int warm, int rounds,
 		String peers, List<String> what) {
@@ -50,7 +50,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--warm" -> warm = Integer.parseInt(args[++i]);
 				case "--rounds" -> rounds = Integer.parseInt(args[++i]);
 				case "--peers" -> peers = args[++i];
-				case "throughput", "latency", "memory", "baseline", "all" -> what.add(args[i]);
+				case "throughput", "batch", "latency", "memory", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
 		}

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 
 import redis.clients.jedis.RedisClient;
 
+import dev.jobqueue.core.flow.Batch;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.queue.LeasedJob;
@@ -73,6 +75,54 @@ final class Measurements {
 			});
 		}
 		round(this.options.jobs(), (line) -> out.accept(line.put("warm", warm)));
+	}
+
+	/**
+	 * One batch of N no-op jobs with an {@code onComplete} callback: dispatch rate, and the rate at which its
+	 * members are processed until the callback has run (every member's settle also counts the batch down).
+	 */
+	void batch(Consumer<JsonLine> out) throws Exception {
+		batchRound(Math.min(this.options.jobs(), 20_000), (line) -> {
+		});
+		batchRound(this.options.jobs(), out);
+	}
+
+	private void batchRound(int n, Consumer<JsonLine> out) throws Exception {
+		RedisJobQueue queue = queue("bench-batch");
+		try {
+			Batch batch = new Flows(queue).batch().onComplete(Job.of("noop", new NoOp(-1)));
+			for (int i = 0; i < n; i++) {
+				batch.add(Job.of("noop", new NoOp(i)));
+			}
+			long start = System.nanoTime();
+			String id = batch.dispatch().id();
+			double dispatchSeconds = seconds(start);
+			batch = null;
+
+			CountDownLatch done = new CountDownLatch(n + 1);
+			Worker worker = Worker.builder(queue).concurrency(this.options.concurrency())
+				.listener(new JobExecutionListener() {
+					@Override
+					public void onCompleted(LeasedJob job, Duration took) {
+						done.countDown();
+					}
+				})
+				.handle("noop", NoOp.class, (noOp, ctx) -> {
+				})
+				.build();
+			start = System.nanoTime();
+			worker.start();
+			done.await();
+			double processSeconds = seconds(start);
+			worker.stop(Duration.ofSeconds(10));
+			out.accept(new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency())
+				.put("batch_dispatch_per_s", Math.round(n / dispatchSeconds))
+				.put("batch_process_per_s", Math.round(n / processSeconds))
+				.put("batch_status", new Flows(queue).batchStatus(id).orElseThrow().status().name()));
+		}
+		finally {
+			delete(queue);
+		}
 	}
 
 	private void round(int n, Consumer<JsonLine> out) throws Exception {

@@ -3,6 +3,8 @@ package dev.jobqueue.core.job;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.jobqueue.core.codec.PayloadCodec;
+
 /**
  * What a running handler can know and do about its job. Safe to use from the handler's thread and
  * from threads it starts.
@@ -52,5 +54,23 @@ public interface JobContext {
 
 	/** Stores a progress value (e.g. a percentage) visible through the queue; ignored once the lease is lost. */
 	void updateProgress(int progress);
+
+	/** Stores a progress value with a message (e.g. {@code 25, "Processing step 1"}), shown with the job. */
+	default void updateProgress(int progress, String message) {
+		updateProgress(progress);
+	}
+
+	/**
+	 * In a chain's step, the result JSON the step before it completed with; empty for the first step, for a
+	 * step after one that returned nothing, and outside chains.
+	 */
+	default Optional<String> previousResultJson() {
+		return Optional.empty();
+	}
+
+	/** {@link #previousResultJson()} bound to {@code type}. */
+	default <T> Optional<T> previousResult(Class<T> type) {
+		return previousResultJson().map((json) -> PayloadCodec.defaults().read(json, type));
+	}
 
 }

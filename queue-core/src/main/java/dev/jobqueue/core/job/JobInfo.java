@@ -16,7 +16,14 @@ import java.time.Instant;
  * @param result the result JSON of a completed job, or {@code null}
  * @param progress the last progress its handler reported, or {@code null}
  * @param cancelRequested whether a cancel was requested while it runs
+ * @param progressMessage the message its handler reported with its progress, or {@code null}
  */
 public record JobInfo(String id, Job job, JobState state, Instant stateAt, int attempts, int failures, int stalls,
-		JobError lastError, String result, Integer progress, boolean cancelRequested) {
+		JobError lastError, String result, Integer progress, boolean cancelRequested, String progressMessage) {
+
+	public JobInfo(String id, Job job, JobState state, Instant stateAt, int attempts, int failures, int stalls,
+			JobError lastError, String result, Integer progress, boolean cancelRequested) {
+		this(id, job, state, stateAt, attempts, failures, stalls, lastError, result, progress, cancelRequested, null);
+	}
+
 }

@@ -52,4 +52,9 @@ public interface JobStore {
 	/** Stores a running job's progress; {@code false} when its lease is no longer held. */
 	boolean updateProgress(LeasedJob lease, int progress);
 
+	/** Stores a running job's progress with a message (no tabs or line breaks are kept in it). */
+	default boolean updateProgress(LeasedJob lease, int progress, String message) {
+		return updateProgress(lease, progress);
+	}
+
 }

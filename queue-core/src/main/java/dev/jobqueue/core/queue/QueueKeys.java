@@ -16,7 +16,8 @@ public final class QueueKeys {
 
 	static final List<String> PARTS = List.of("jobs", "ready", "prio", "scheduled", "retry", "active", "leases",
 			"attempts", "failures", "stalls", "priorities", "errors", "results", "progress", "completed", "cancelled",
-			"skipped", "dead", "seq", "token", "wake", "stalled", "tombstones", "cancels", "reaped");
+			"skipped", "dead", "seq", "token", "wake", "stalled", "tombstones", "cancels", "reaped", "flows", "uniques",
+			"batches", "chains", "ended", "paused");
 
 	private final String prefix;
 

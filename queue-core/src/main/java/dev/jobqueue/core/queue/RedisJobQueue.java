@@ -146,13 +146,15 @@ public class RedisJobQueue implements JobQueue {
 		}
 		long at = RedisJobStore.asLong(reply.get(2));
 		String progress = (String) reply.get(8);
+		int tab = (progress != null) ? progress.indexOf('\t') : -1;
 		return Optional.of(new JobInfo(id, job, JobState.fromId((String) reply.get(1)),
 				(at < 0) ? null : Instant.ofEpochMilli(at), attempts, (int) RedisJobStore.asLong(reply.get(4)),
 				(int) RedisJobStore.asLong(reply.get(5)), this.store.envelope.decodeError((String) reply.get(6)),
-				(String) reply.get(7), (progress != null) ? Integer.valueOf(progress) : null,
-				RedisJobStore.asLong(reply.get(9)) == 1));
+				(String) reply.get(7), (progress != null) ? Integer.valueOf((tab < 0) ? progress : progress.substring(0, tab)) : null,
+				RedisJobStore.asLong(reply.get(9)) == 1, (tab < 0) ? null : progress.substring(tab + 1)));
 	}
 
+	/** Also cancels a chain or a batch of this queue by its id (see {@code dev.jobqueue.core.flow.Flows#cancel}). */
 	@Override
 	public CancelResult cancel(String id) {
 		Retention retention = options().completed();
@@ -164,6 +166,20 @@ public class RedisJobQueue implements JobQueue {
 			case "unknown" -> CancelResult.NOT_FOUND;
 			default -> CancelResult.NOT_CANCELLABLE;
 		};
+	}
+
+	/** Stops workers from leasing jobs from this queue, at their next lease call; jobs keep arriving. */
+	public void pause() {
+		redis().set(keys().key("paused"), "1");
+	}
+
+	/** Lets workers lease from this queue again. */
+	public void resume() {
+		redis().del(keys().key("paused"));
+	}
+
+	public boolean isPaused() {
+		return redis().exists(keys().key("paused"));
 	}
 
 	@Override

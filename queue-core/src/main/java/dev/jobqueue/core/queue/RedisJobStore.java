@@ -179,6 +179,15 @@ public class RedisJobStore implements JobStore {
 		return stored.length();
 	}
 
+	/**
+	 * How {@code job} is stored, for a feature that keeps a job in Redis to enqueue later from a script (a
+	 * chain's next step, a batch's callback). Refuses a payload over the queue's limit.
+	 */
+	public String envelopeOf(Job job) {
+		checkPayloadSize(job);
+		return this.envelope.encode(job);
+	}
+
 	private void checkPayloadSize(Job job) {
 		long limit = this.options.maxPayloadSize();
 		String payload = job.payload();
@@ -393,6 +402,14 @@ public class RedisJobStore implements JobStore {
 		checkOwn(lease);
 		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()),
 				String.valueOf(progress)))) == 1;
+	}
+
+	@Override
+	public boolean updateProgress(LeasedJob lease, int progress, String message) {
+		checkOwn(lease);
+		String value = (message == null) ? String.valueOf(progress)
+				: progress + "\t" + message.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value))) == 1;
 	}
 
 	@Override

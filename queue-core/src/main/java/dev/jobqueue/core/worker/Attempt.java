@@ -1,12 +1,16 @@
 package dev.jobqueue.core.worker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.core.flow.FlowMetadata;
 import dev.jobqueue.core.job.StopReason;
+import dev.jobqueue.core.queue.Effect;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
 
@@ -69,6 +73,12 @@ final class Attempt implements JobContext {
 
 	/** Whether this abandoned handler's thread was replaced by a lent one. */
 	volatile boolean threadLent;
+
+	/** Whether the middleware let the handler itself run: a hand-back before that does not count as an attempt. */
+	volatile boolean handlerInvoked;
+
+	/** Effects middleware asked for, applied with whatever settles this attempt. */
+	final List<Effect> effects = new CopyOnWriteArrayList<>();
 
 	Attempt(LeasedJob lease, JobStore store, JobRunner runner, long sequence, Duration timeout) {
 		this.lease = lease;
@@ -185,11 +195,17 @@ final class Attempt implements JobContext {
 
 	@Override
 	public void updateProgress(int progress) {
+		updateProgress(progress, null);
+	}
+
+	@Override
+	public void updateProgress(int progress, String message) {
 		if (shouldStop()) {
 			return;
 		}
 		try {
-			if (!this.store.updateProgress(this.lease, progress)) {
+			if (!((message != null) ? this.store.updateProgress(this.lease, progress, message)
+					: this.store.updateProgress(this.lease, progress))) {
 				this.runner.leaseLost(this);
 			}
 		}
@@ -197,6 +213,22 @@ final class Attempt implements JobContext {
 			// Progress is advisory: a Redis hiccup must not fail the job.
 			this.runner.outage().failed("progress", ex);
 		}
+	}
+
+	@Override
+	public Optional<String> previousResultJson() {
+		String chain = metadata().get(FlowMetadata.CHAIN);
+		String step = metadata().get(FlowMetadata.STEP);
+		if (chain == null || step == null || Integer.parseInt(step) <= 1) {
+			return Optional.empty();
+		}
+		return Optional.ofNullable(this.store.redis().hget(this.store.keys().key("chains"),
+				chain + ":result:" + (Integer.parseInt(step) - 1)));
+	}
+
+	@Override
+	public <T> Optional<T> previousResult(Class<T> type) {
+		return previousResultJson().map((json) -> this.store.options().codec().read(json, type));
 	}
 
 	@Override

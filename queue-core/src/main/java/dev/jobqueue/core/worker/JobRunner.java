@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.jobqueue.core.codec.PayloadBindingException;
+import dev.jobqueue.core.flow.Flows;
+import dev.jobqueue.core.flow.FlowMetadata;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.StopReason;
+import dev.jobqueue.core.middleware.Decision;
+import dev.jobqueue.core.middleware.JobMiddleware;
 import dev.jobqueue.core.queue.CorruptJobException;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
+import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.core.queue.Settlement;
 
 /**
@@ -55,6 +62,9 @@ final class JobRunner implements Settler.Listener {
 
 	private final RedisOutageLog outage;
 
+	/** Runs the job types' failed and timedOut hooks, one at a time, away from the settle and timer threads. */
+	private final ExecutorService hooks;
+
 	/** Attempts not settled yet: leased, running, or with an outcome being written. */
 	private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
 
@@ -80,6 +90,11 @@ final class JobRunner implements Settler.Listener {
 		this.outage = outage;
 		this.settler = new Settler(threadPrefix + "settle", this, outage);
 		this.settler.start();
+		this.hooks = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, threadPrefix + "hooks");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	RedisOutageLog outage() {
@@ -125,7 +140,7 @@ final class JobRunner implements Settler.Listener {
 		catch (RejectedExecutionException ex) {
 			attempt.takeSlot();
 			if (abandon(attempt, StopReason.SHUTDOWN) != null) {
-				this.settler.submit(attempt, new Settlement(lease, new Outcome.HandedBack(Duration.ZERO, false)));
+				this.settler.submit(attempt, settlement(attempt, new Outcome.HandedBack(Duration.ZERO, false)));
 			}
 			return false;
 		}
@@ -164,9 +179,26 @@ final class JobRunner implements Settler.Listener {
 			throw new UnknownJobTypeException("No handler for job type '" + job.type() + "' on worker "
 					+ this.settings.id() + " (it handles " + this.settings.handlers().types() + ")");
 		}
-		Object argument = handler.takesJob() ? job
-				: attempt.store.options().codec().read(job.payload(), handler.payloadType());
-		return handler.function().apply(argument, attempt);
+		releaseUniqueAtStart(attempt, job);
+		List<JobMiddleware> middleware = this.settings.middleware();
+		if (!handler.options().middleware().isEmpty()) {
+			middleware = new ArrayList<>(middleware);
+			middleware.addAll(handler.options().middleware());
+		}
+		return new MiddlewareChain(attempt, handler, middleware).proceed();
+	}
+
+	/** A job unique only until it starts gives its key up now, so the next one may be enqueued. */
+	private void releaseUniqueAtStart(Attempt attempt, Job job) {
+		String key = job.metadata().get(FlowMetadata.UNIQUE);
+		if (key != null && "start".equals(job.metadata().get(FlowMetadata.UNIQUE_UNTIL))
+				&& attempt.store instanceof RedisJobStore store) {
+			Flows.releaseUnique(store, key, job.id());
+		}
+	}
+
+	private Settlement settlement(Attempt attempt, Outcome outcome) {
+		return new Settlement(attempt.lease, outcome, attempt.effects);
 	}
 
 	private void handlerReturned(Attempt attempt, Object result, Throwable failure) {
@@ -185,7 +217,10 @@ final class JobRunner implements Settler.Listener {
 		}
 		leftRunning(attempt);
 		Outcome outcome;
-		if (failure == null) {
+		if (failure == null && result instanceof Decision decision) {
+			outcome = decided(attempt, decision);
+		}
+		else if (failure == null) {
 			try {
 				String json = (result != null) ? attempt.store.options().codec().write(result) : null;
 				outcome = new Outcome.Completed(json);
@@ -202,7 +237,14 @@ final class JobRunner implements Settler.Listener {
 			outcome = failureOutcome(attempt, failure);
 		}
 		attempt.failure = failure;
-		this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
+		this.settler.submit(attempt, settlement(attempt, outcome));
+	}
+
+	private Outcome decided(Attempt attempt, Decision decision) {
+		if (decision instanceof Decision.HandBack back) {
+			return new Outcome.HandedBack(back.delay(), attempt.handlerInvoked);
+		}
+		return new Outcome.Skipped(attempt.store.options().codec().write(((Decision.Skip) decision).reason()));
 	}
 
 	/** What a failed attempt leads to: errors that can never succeed go to the dead-letter queue at once. */
@@ -235,7 +277,52 @@ final class JobRunner implements Settler.Listener {
 			JobTimeoutException failure = new JobTimeoutException(attempt + " ran longer than its timeout of "
 					+ Durations.format(attempt.timeout) + " and was interrupted");
 			attempt.failure = failure;
-			this.settler.submit(attempt, new Settlement(attempt.lease, failureOutcome(attempt, failure)));
+			this.settler.submit(attempt, settlement(attempt, failureOutcome(attempt, failure)));
+			JobHandlers.Registered handler = handlerOf(attempt.lease);
+			if (handler != null && handler.options().onTimedOut() != null) {
+				runHook(attempt, "timedOut", () -> handler.options().onTimedOut().timedOut(payloadOf(attempt, handler)));
+			}
+		}
+	}
+
+	private JobHandlers.Registered handlerOf(LeasedJob lease) {
+		return (lease.job() != null) ? this.settings.handlers().get(lease.job().type()) : null;
+	}
+
+	/** The payload as the handler takes it, or its JSON when it cannot be bound. */
+	private static Object payloadOf(Attempt attempt, JobHandlers.Registered handler) {
+		Job job = attempt.lease.job();
+		if (handler.takesJob()) {
+			return job;
+		}
+		try {
+			return attempt.store.options().codec().read(job.payload(), handler.payloadType());
+		}
+		catch (RuntimeException ex) {
+			return job.payload();
+		}
+	}
+
+	private interface Hook {
+
+		void run() throws Exception;
+
+	}
+
+	/** Runs a hook on the hook thread; what it throws is logged and changes nothing. */
+	private void runHook(Attempt attempt, String name, Hook hook) {
+		try {
+			this.hooks.execute(() -> {
+				try {
+					hook.run();
+				}
+				catch (Throwable ex) {
+					logger.warn("The {} hook of {} failed; the job's outcome stands", name, attempt, ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			logger.warn("The {} hook of {} was not run: the worker is stopping", name, attempt);
 		}
 	}
 
@@ -252,7 +339,7 @@ final class JobRunner implements Settler.Listener {
 	/** The job was cancelled while it ran: stop the handler and settle it as cancelled. */
 	void cancelRequested(Attempt attempt) {
 		if (abandon(attempt, StopReason.CANCELLED) != null) {
-			this.settler.submit(attempt, new Settlement(attempt.lease, new Outcome.Cancelled()));
+			this.settler.submit(attempt, settlement(attempt, new Outcome.Cancelled()));
 		}
 	}
 
@@ -295,7 +382,7 @@ final class JobRunner implements Settler.Listener {
 			Attempt.State left = abandon(attempt, StopReason.SHUTDOWN);
 			if (left != null) {
 				Outcome outcome = exiting ? crashed(attempt) : new Outcome.HandedBack(Duration.ZERO, left == Attempt.State.RUNNING);
-				this.settler.submit(attempt, new Settlement(attempt.lease, outcome));
+				this.settler.submit(attempt, settlement(attempt, outcome));
 			}
 		}
 	}
@@ -308,7 +395,7 @@ final class JobRunner implements Settler.Listener {
 				found++;
 				logger.error("{} called System.exit: its worker's process is ending. It counts as a stall, so a job "
 						+ "that does so every time ends in the dead-letter queue", attempt);
-				this.settler.submit(attempt, new Settlement(attempt.lease, crashed(attempt)));
+				this.settler.submit(attempt, settlement(attempt, crashed(attempt)));
 			}
 		}
 		return found;
@@ -415,6 +502,10 @@ final class JobRunner implements Settler.Listener {
 			logger.warn("Job {} ({}) failed on attempt {} and was dead-lettered: {}", lease.id(), typeOf(lease),
 					lease.attempt(), dead.error().message());
 			notifyListener((listener) -> listener.onDeadLettered(lease, failure, took));
+			JobHandlers.Registered handler = handlerOf(lease);
+			if (handler != null && handler.options().onFailed() != null && failure != null) {
+				runHook(attempt, "failed", () -> handler.options().onFailed().failed(failure, payloadOf(attempt, handler)));
+			}
 		}
 		else if (outcome instanceof Outcome.HandedBack) {
 			StopReason reason = (attempt.reason() != null) ? attempt.reason() : StopReason.SHUTDOWN;
@@ -470,6 +561,7 @@ final class JobRunner implements Settler.Listener {
 	void shutdown(Duration timeout) {
 		this.settler.stop(timeout);
 		this.handlerThreads.shutdownNow();
+		this.hooks.shutdown();
 	}
 
 	private Duration timeoutOf(LeasedJob lease) {
@@ -487,7 +579,7 @@ final class JobRunner implements Settler.Listener {
 	}
 
 	private RetryPolicy retryPolicyOf(LeasedJob lease) {
-		JobHandlers.Registered handler = (lease.job() != null) ? this.settings.handlers().get(lease.job().type()) : null;
+		JobHandlers.Registered handler = handlerOf(lease);
 		return (handler != null && handler.options().retryPolicy() != null) ? handler.options().retryPolicy()
 				: this.settings.retryPolicy();
 	}

@@ -2,6 +2,7 @@ package dev.jobqueue.core.worker;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
+import dev.jobqueue.core.middleware.JobMiddleware;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeaseBatch;
 import dev.jobqueue.core.queue.LeasedJob;
@@ -137,7 +139,8 @@ public final class Worker implements AutoCloseable {
 		this.virtualThreads = builder.virtualThreads;
 		this.settings = new WorkerSettings(id, builder.handlers, builder.retryPolicy,
 				(builder.timeout != null) ? builder.timeout : DEFAULT_TIMEOUT, builder.listener, builder.unknownTypeGrace,
-				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency);
+				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency,
+				List.copyOf(builder.middleware));
 		this.slots = new Semaphore(this.concurrency);
 		this.outage = new RedisOutageLog(id);
 	}
@@ -496,6 +499,8 @@ public final class Worker implements AutoCloseable {
 
 		private Integer maxStuckHandlers;
 
+		private final List<JobMiddleware> middleware = new ArrayList<>();
+
 		private Builder(List<JobStore> stores) {
 			this.stores = stores;
 		}
@@ -610,6 +615,17 @@ public final class Worker implements AutoCloseable {
 		/** How many handlers that ignore interrupts get a thread lent in their place (default: the concurrency). */
 		public Builder maxStuckHandlers(int maxStuckHandlers) {
 			this.maxStuckHandlers = maxStuckHandlers;
+			return this;
+		}
+
+		/**
+		 * Adds middleware around every handler of this worker (outside each handler's own), first added
+		 * outermost.
+		 */
+		public Builder middleware(JobMiddleware... middleware) {
+			for (JobMiddleware one : middleware) {
+				this.middleware.add(Objects.requireNonNull(one, "middleware"));
+			}
 			return this;
 		}
 

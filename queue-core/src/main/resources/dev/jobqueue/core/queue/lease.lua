@@ -1,7 +1,8 @@
 #!lua flags=allow-oom
 --[[ Promotes due delayed jobs, then leases up to ARGV[1] pending jobs: at most one suspect first when allowed, then
-higher priority first, FIFO within one. Allowed under OOM: leasing moves ids and lets workers drain the queue.
+higher priority first, FIFO within one. A paused queue leases nothing. Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
+      paused
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
@@ -12,6 +13,7 @@ Returns: { now ms, fencing token, ms until the next delayed job is due (-1: none
 -- @include common
 
 local now = now_ms()
+if redis.call('EXISTS', K_PAUSED) == 1 then return { now, 0, -1 } end
 local promote_limit = tonumber(ARGV[3])
 local promoted = 0
 for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do

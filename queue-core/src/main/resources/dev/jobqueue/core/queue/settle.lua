@@ -2,13 +2,14 @@
 --[[ Settles attempts of leased jobs: one fencing check per attempt, then its outcome and its declared effects,
 all or nothing. Allowed under OOM: settling frees memory, and refusing it would make finished jobs run again.
 KEYS: jobs ready prio scheduled retry active leases attempts failures stalls priorities errors results progress
-      completed cancelled skipped dead seq wake stalled cancels reaped
+      completed cancelled skipped dead seq wake stalled cancels reaped tombstones flows uniques batches chains ended
   then effect keys, referenced by index n as KEYS[KEY_BASE + n]
 ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: no age limit)
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
 ARGV[5] expired or crashed attempts after which a job is a poison pill
 ARGV[6] number of attempts
 then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
+A job that ends for good (completed, skipped, dead, cancelled) and belongs to a flow tells it here (job_finished).
   outcome 'c' completed      value: result JSON ('' for none)
           'r' retry          value: delay in ms
           'd' dead-lettered
@@ -41,7 +42,8 @@ for j = 1, n do
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
-local out, completed, results, finished = {}, {}, {}, {}
+local in_flows = redis.call('HLEN', K_FLOWS) > 0
+local out, completed, results, finished, values = {}, {}, {}, {}, {}
 local woken, dead, kept = 0, 0, {}
 local cancelling = redis.call('HLEN', K_CANCELS) > 0
 for j = 1, n do
@@ -70,6 +72,7 @@ for j = 1, n do
         results[#results + 1] = id
         results[#results + 1] = value
       end
+      if in_flows then values[id] = value end
     else
       end_lease(id)
       -- The attempt ended without completing; one handed back before its handler started never began.
@@ -83,6 +86,7 @@ for j = 1, n do
         redis.call('HINCRBY', K_FAILURES, id, 1)
         dead_letter(id, err, now)
         dead = dead + 1
+        if in_flows then job_finished(id, nil, 'dead', err, now) end
       elseif outcome == 'h' then
         if tonumber(value) > 0 then
           redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
@@ -94,14 +98,17 @@ for j = 1, n do
       elseif outcome == 'x' then
         redis.call('ZADD', K_CANCELLED, now, id)
         kept[#kept + 1] = K_CANCELLED
+        if in_flows then job_finished(id, nil, 'cancelled', '', now) end
       elseif outcome == 's' then
         redis.call('HSET', K_RESULTS, id, value)
         redis.call('ZADD', K_SKIPPED, now, id)
         kept[#kept + 1] = K_SKIPPED
+        if in_flows then job_finished(id, nil, 'ok', '', now) end
       elseif outcome == 'k' then
         if redis.call('HINCRBY', K_STALLS, id, 1) > max_stalls then
           dead_letter(id, err, now)
           dead = dead + 1
+          if in_flows then job_finished(id, nil, 'dead', err, now) end
         else
           redis.call('RPUSH', K_STALLED, id)
           woken = woken + 1
@@ -116,6 +123,7 @@ for j = 1, n do
 end
 
 if #completed > 0 then
+  if in_flows then jobs_completed(completed, values, now) end
   call_chunked('ZREM', K_ACTIVE, completed)
   call_chunked('HDEL', K_LEASES, completed)
   if keep > 0 then

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StoreScriptTests {
 
 	private static final List<String> SCRIPTS = List.of("enqueue", "lease", "settle", "extend", "reap", "cancel",
-			"inspect", "stats", "peek", "progress", "trim", "purge", "revive", "dead_letters");
+			"inspect", "stats", "peek", "progress", "trim", "purge", "revive", "dead_letters", "flow_dispatch", "flow_overlap",
+			"flow_release");
 
 	private static final Pattern KEY = Pattern.compile("\\bK_([A-Z_]+)\\b");
 
@@ -63,13 +64,16 @@ class StoreScriptTests {
 		return keys;
 	}
 
-	/** The top-level functions of common.lua, by name: from {@code local function} to the {@code end} at column 0. */
+	/**
+	 * The top-level functions of common.lua, by name: from {@code local function f(} or {@code f = function(} (a
+	 * function declared earlier, for mutual recursion) to the {@code end} at column 0.
+	 */
 	private static Map<String, String> functions(String common) {
 		Map<String, String> functions = new LinkedHashMap<>();
-		Matcher start = Pattern.compile("(?m)^local function ([a-z_]+)\\(").matcher(common);
+		Matcher start = Pattern.compile("(?m)^(?:local function ([a-z_]+)\\(|([a-z_]+) = function\\()").matcher(common);
 		while (start.find()) {
 			int end = common.indexOf("\nend", start.end());
-			functions.put(start.group(1), common.substring(start.end(), end));
+			functions.put((start.group(1) != null) ? start.group(1) : start.group(2), common.substring(start.end(), end));
 		}
 		return functions;
 	}

@@ -201,7 +201,7 @@ class AttemptLifecycleTests {
 		Semaphore slots = new Semaphore(0);
 		JobRunner runner = new JobRunner(new WorkerSettings("w", handlers, RetryPolicy.defaults(), Duration.ofMinutes(1),
 				new JobExecutionListener() {
-				}, Duration.ZERO, 1), slots, HandlerThreads.over(oneThread), new RedisOutageLog("w"), "test-");
+				}, Duration.ZERO, 1, List.of()), slots, HandlerThreads.over(oneThread), new RedisOutageLog("w"), "test-");
 		try {
 			assertThat(runner.submit(this.queue.store(), lease)).isTrue();
 			runner.leaseLost(runner.attempts().iterator().next());

@@ -40,4 +40,34 @@ public @interface JobHandler {
 	/** Delays between retries; {@code jobqueue.jobs.backoff} when not given. */
 	Backoff backoff() default @Backoff;
 
+	/**
+	 * A SpEL condition over the payload's fields (a JSON object), e.g. {@code "dryRun == true"}: jobs it holds for
+	 * end {@code skipped} without running. Evaluated first.
+	 */
+	String skipIf() default "";
+
+	/**
+	 * A rate limiter, declared under {@code jobqueue.rate-limiters.<name>}, every job of this type must pass: over
+	 * the limit a job goes back to scheduled for the limiter's retry-after, without a failed attempt.
+	 */
+	String rateLimiter() default "";
+
+	/** A SpEL key over the payload, e.g. {@code "tenantId"}: one limit per key of {@link #rateLimiter()}; one for all when empty. */
+	String rateLimitKey() default "";
+
+	/** A SpEL key over the payload, e.g. {@code "accountId"}: jobs with the same key never run at the same time. */
+	String withoutOverlapping() default "";
+
+	/** Names of {@link dev.jobqueue.core.middleware.JobMiddleware} beans run around the handler, first outermost, inside the above. */
+	String[] middleware() default {};
+
+	/**
+	 * A method of this bean called once a job of this type was dead-lettered after its last attempt; it may take
+	 * the {@code Throwable} and the payload, in any order. What it throws is logged only.
+	 */
+	String onFailed() default "";
+
+	/** A method of this bean called when an attempt ran past its timeout; it may take the payload. */
+	String onTimedOut() default "";
+
 }

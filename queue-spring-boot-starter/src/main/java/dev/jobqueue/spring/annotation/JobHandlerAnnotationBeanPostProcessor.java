@@ -20,9 +20,16 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.job.BackOff;
+import dev.jobqueue.core.limit.RateLimiter;
+import dev.jobqueue.core.middleware.Invocation;
+import dev.jobqueue.core.middleware.JobMiddleware;
+import dev.jobqueue.core.middleware.RateLimit;
+import dev.jobqueue.core.middleware.SkipIf;
+import dev.jobqueue.core.middleware.WithoutOverlapping;
 import dev.jobqueue.core.worker.HandlerOptions;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
+import dev.jobqueue.spring.coordination.RateLimiters;
 import dev.jobqueue.spring.handler.JobContextArgumentResolver;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.JobParameterArgumentResolver;
@@ -79,12 +86,12 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 		}
 		String queue = resolve(annotation.queue());
 		return MethodJobHandlerEndpoint.create(bean, method, type, queue.isEmpty() ? properties.getDefaultQueue() : queue,
-				options(annotation, method), List.of(new JobContextArgumentResolver(), new JobParameterArgumentResolver(),
+				options(annotation, method, bean), List.of(new JobContextArgumentResolver(), new JobParameterArgumentResolver(),
 						new PayloadArgumentResolver(this.beanFactory.getBean(PayloadCodec.class))));
 	}
 
 	/** The annotation's own retry and timeout settings, over the application's defaults. */
-	private HandlerOptions options(JobHandler annotation, Method method) {
+	private HandlerOptions options(JobHandler annotation, Method method, Object bean) {
 		try {
 			RetryPolicy policy = null;
 			String maxRetries = resolve(annotation.maxRetries());
@@ -99,12 +106,82 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 				}
 			}
 			String timeout = resolve(annotation.timeout());
-			return new HandlerOptions(policy, timeout.isEmpty() ? null : duration(timeout, "timeout"));
+			return flows(new HandlerOptions(policy, timeout.isEmpty() ? null : duration(timeout, "timeout")),
+					annotation, bean);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("@JobHandler method " + method.getName() + " has a bad setting: "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	/** Middleware and hooks the annotation declares: skip-if, rate limit, without-overlapping, named beans. */
+	private HandlerOptions flows(HandlerOptions options, JobHandler annotation, Object bean) {
+		PayloadCodec codec = this.beanFactory.getBean(PayloadCodec.class);
+		String skipIf = resolve(annotation.skipIf());
+		if (!skipIf.isEmpty()) {
+			PayloadExpression condition = new PayloadExpression(skipIf, codec);
+			options = options.withMiddleware(new SkipIf(condition::test, "skipIf: " + skipIf));
+		}
+		String limiterName = resolve(annotation.rateLimiter());
+		String limitKey = resolve(annotation.rateLimitKey());
+		if (!limiterName.isEmpty()) {
+			RateLimiter limiter = this.beanFactory.getBean(RateLimiters.class).get(limiterName);
+			options = options.withMiddleware(limitKey.isEmpty() ? RateLimit.throttle(limiter)
+					: RateLimit.perKey(limiter, new PayloadExpression(limitKey, codec)::key));
+		}
+		else if (!limitKey.isEmpty()) {
+			throw new IllegalArgumentException("rateLimitKey needs a rateLimiter");
+		}
+		String overlapKey = resolve(annotation.withoutOverlapping());
+		if (!overlapKey.isEmpty()) {
+			options = options.withMiddleware(new WithoutOverlapping(new PayloadExpression(overlapKey, codec)::key));
+		}
+		for (String name : annotation.middleware()) {
+			String resolved = resolve(name);
+			if (!this.beanFactory.containsBean(resolved)) {
+				throw new IllegalArgumentException("No JobMiddleware bean named '" + resolved + "'");
+			}
+			// Looked up when first used: the middleware may be declared by the handler's own configuration.
+			options = options.withMiddleware(new LazyMiddleware(this.beanFactory, resolved));
+		}
+		String onFailed = resolve(annotation.onFailed());
+		if (!onFailed.isEmpty()) {
+			BeanHook hook = BeanHook.find(bean, onFailed, codec);
+			options = options.withOnFailed(hook::failed);
+		}
+		String onTimedOut = resolve(annotation.onTimedOut());
+		if (!onTimedOut.isEmpty()) {
+			BeanHook hook = BeanHook.find(bean, onTimedOut, codec);
+			options = options.withOnTimedOut((payload) -> hook.failed(null, payload));
+		}
+		return options;
+	}
+
+	/** A middleware bean looked up on first use. */
+	private static final class LazyMiddleware implements JobMiddleware {
+
+		private final BeanFactory beanFactory;
+
+		private final String name;
+
+		private volatile JobMiddleware bean;
+
+		LazyMiddleware(BeanFactory beanFactory, String name) {
+			this.beanFactory = beanFactory;
+			this.name = name;
+		}
+
+		@Override
+		public Object invoke(Invocation invocation) throws Exception {
+			JobMiddleware middleware = this.bean;
+			if (middleware == null) {
+				middleware = this.beanFactory.getBean(this.name, JobMiddleware.class);
+				this.bean = middleware;
+			}
+			return middleware.invoke(invocation);
+		}
+
 	}
 
 	private BackOff backOff(Backoff backoff) {

@@ -17,11 +17,14 @@ import java.util.Map;
  * @param timeout longest time one attempt may run
  * @param id the job id, an idempotency key: dispatching an id that exists creates nothing
  * @param metadata string pairs stored with the job, for tracing and debugging
+ * @param unique a unique key: no job is created while another job holding it has not finished
+ * @param uniqueUntilStart whether the unique key is released as its job starts rather than when it finishes
  */
 public record DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
-		Duration timeout, String id, Map<String, String> metadata) {
+		Duration timeout, String id, Map<String, String> metadata, String unique, boolean uniqueUntilStart) {
 
-	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of());
+	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of(),
+			null, false);
 
 	public DispatchOptions {
 		metadata = Map.copyOf(metadata);
@@ -37,44 +40,60 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 
 	public DispatchOptions queue(String queue) {
 		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions priority(int priority) {
 		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions maxRetries(int maxRetries) {
 		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions delay(Duration delay) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions runAt(Instant runAt) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions timeout(Duration timeout) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions id(String id) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
-				this.metadata);
+				this.metadata, this.unique, this.uniqueUntilStart);
 	}
 
 	public DispatchOptions metadata(String key, String value) {
 		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
 		metadata.put(key, value);
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, metadata);
+				this.id, metadata, this.unique, this.uniqueUntilStart);
+	}
+
+	/**
+	 * Creates the job only if no other job holding {@code key} is pending, scheduled, retrying or running; else
+	 * the reference names that job. The key is released when its job completes, is skipped, dead-lettered or
+	 * cancelled, in the same script.
+	 */
+	public DispatchOptions unique(String key) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, this.metadata, key, false);
+	}
+
+	/** As {@link #unique(String)}, but the key is released when the job starts: one more may wait meanwhile. */
+	public DispatchOptions uniqueUntilStart(String key) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, this.metadata, key, true);
 	}
 
 }

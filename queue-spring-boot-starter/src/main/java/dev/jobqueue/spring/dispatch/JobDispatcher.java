@@ -5,6 +5,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.jobqueue.core.flow.Batch;
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.Chain;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.queue.CancelResult;
+
 /**
  * Puts jobs on their queues. A job goes to the queue its options name, else its handler's queue,
  * else {@code jobqueue.default-queue}; its payload is written as JSON. A dispatch returns once the
@@ -19,7 +25,8 @@ public interface JobDispatcher {
 
 	/**
 	 * Dispatches a job. With an {@code id} option that is taken, nothing is created: the reference says so,
-	 * and in which state the job holding the id is.
+	 * and in which state the job holding the id is. With a {@code unique} key held by a job that has not
+	 * finished, nothing is created and the reference is that job's.
 	 */
 	JobRef dispatch(String type, Object payload, DispatchOptions options);
 
@@ -65,6 +72,38 @@ public interface JobDispatcher {
 	default JobRef dispatchAfter(Instant runAt, String type, Object payload, DispatchOptions options) {
 		return dispatch(type, payload, options.runAt(runAt));
 	}
+
+	/** A chain on the default queue, to fill with steps and dispatch: {@code chain().add(type, payload)...dispatch()}. */
+	Chain chain();
+
+	/** A chain whose steps all run on {@code queue}. */
+	Chain chain(String queue);
+
+	/** A batch on the default queue, to fill with members and callbacks and dispatch. */
+	Batch batch();
+
+	/** A batch whose members and callbacks all run on {@code queue}. */
+	Batch batch(String queue);
+
+	Optional<ChainStatus> chainStatus(String queue, String id);
+
+	Optional<BatchStatus> batchStatus(String queue, String id);
+
+	/**
+	 * Cancels a job, a chain or a batch: a waiting job at once, a running one at its worker's next heartbeat;
+	 * a chain's pending step, after which it enqueues no more; a batch's pending members.
+	 */
+	CancelResult cancel(String queue, String id);
+
+	/** Cancels the job a dispatch created. */
+	default CancelResult cancel(JobRef job) {
+		return cancel(job.queue(), job.id());
+	}
+
+	/** Workers lease nothing from {@code queue} until {@link #resume}; dispatches go on. */
+	void pause(String queue);
+
+	void resume(String queue);
 
 	/**
 	 * Runs the type's handler now, in the caller's thread, through the same pipeline a worker uses

@@ -6,11 +6,18 @@ import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.flow.Batch;
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.Chain;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
 import dev.jobqueue.core.job.StopReason;
+import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.core.queue.EnqueueResult;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
@@ -27,6 +34,8 @@ public class RedisJobDispatcher implements JobDispatcher {
 
 	private final String defaultQueue;
 
+	private final Map<String, Flows> flows = new ConcurrentHashMap<>();
+
 	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
 			String defaultQueue) {
 		this.queues = queues;
@@ -38,13 +47,69 @@ public class RedisJobDispatcher implements JobDispatcher {
 	@Override
 	public JobRef dispatch(String type, Object payload, DispatchOptions options) {
 		Job job = job(type, payload, options);
+		if (options.unique() != null) {
+			EnqueueResult result = flows(job.queue()).enqueueUnique(job, options.unique(), options.uniqueUntilStart());
+			return new JobRef(result.id(), job.queue(), result.created(), result.existing());
+		}
 		return ref(job, this.queues.get(job.queue()).enqueue(job));
+	}
+
+	@Override
+	public Chain chain() {
+		return chain(this.defaultQueue);
+	}
+
+	@Override
+	public Chain chain(String queue) {
+		return flows(queue).chain();
+	}
+
+	@Override
+	public Batch batch() {
+		return batch(this.defaultQueue);
+	}
+
+	@Override
+	public Batch batch(String queue) {
+		return flows(queue).batch();
+	}
+
+	@Override
+	public Optional<ChainStatus> chainStatus(String queue, String id) {
+		return flows(queue).chainStatus(id);
+	}
+
+	@Override
+	public Optional<BatchStatus> batchStatus(String queue, String id) {
+		return flows(queue).batchStatus(id);
+	}
+
+	@Override
+	public CancelResult cancel(String queue, String id) {
+		return this.queues.get(queue).cancel(id);
+	}
+
+	@Override
+	public void pause(String queue) {
+		this.queues.get(queue).pause();
+	}
+
+	@Override
+	public void resume(String queue) {
+		this.queues.get(queue).resume();
+	}
+
+	private Flows flows(String queue) {
+		return this.flows.computeIfAbsent(queue, (name) -> new Flows(this.queues.get(name)));
 	}
 
 	@Override
 	public List<JobRef> dispatchAll(String type, List<?> payloads, DispatchOptions options) {
 		if (options.id() != null && payloads.size() > 1) {
 			throw new IllegalArgumentException("One id cannot be the idempotency key of " + payloads.size() + " jobs");
+		}
+		if (options.unique() != null) {
+			throw new IllegalArgumentException("One unique key admits one job at a time: dispatch unique jobs one by one");
 		}
 		Map<String, List<Job>> byQueue = new LinkedHashMap<>();
 		List<Job> jobs = new ArrayList<>(payloads.size());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -18,6 +19,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.jobqueue.core.dlq.DeadLetter;
 import dev.jobqueue.core.dlq.DeadLetterQueue;
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.queue.QueueStats;
@@ -139,7 +143,7 @@ public class JobQueueEndpoint {
 		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream()
 			.map((letter) -> describe(letter, details))
 			.toList();
-		return Map.of("queue", queue, "counts", counts(jobQueue.stats()), "deadLetters", dead);
+		return Map.of("queue", queue, "paused", jobQueue.isPaused(), "counts", counts(jobQueue.stats()), "deadLetters", dead);
 	}
 
 	/** One job: state, attempts and, for callers who may see details, its result, metadata and last error. */
@@ -149,26 +153,70 @@ public class JobQueueEndpoint {
 			return null;
 		}
 		boolean details = showsDetails(security);
-		return this.queues.get(queue).get(id).map((info) -> describe(info, details)).orElse(null);
+		RedisJobQueue jobQueue = this.queues.get(queue);
+		Optional<Map<String, Object>> job = jobQueue.get(id).map((info) -> describe(info, details));
+		if (job.isPresent()) {
+			return job.get();
+		}
+		Flows flows = new Flows(jobQueue);
+		return flows.chainStatus(id).map(JobQueueEndpoint::describe)
+			.or(() -> flows.batchStatus(id).map(JobQueueEndpoint::describe)).orElse(null);
 	}
 
-	/** {@code retry-all} puts every dead letter back; {@code purge} deletes them all. */
+	private static Map<String, Object> describe(ChainStatus chain) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("chain", chain.id());
+		out.put("status", chain.status().name().toLowerCase(java.util.Locale.ROOT));
+		out.put("step", chain.step());
+		out.put("steps", chain.steps());
+		if (chain.failedStep() > 0) {
+			out.put("failedStep", chain.failedStep());
+		}
+		out.put("jobs", chain.jobIds());
+		return out;
+	}
+
+	private static Map<String, Object> describe(BatchStatus batch) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		out.put("batch", batch.id());
+		out.put("status", batch.status().name().toLowerCase(java.util.Locale.ROOT));
+		out.put("total", batch.total());
+		out.put("pending", batch.pending());
+		out.put("successful", batch.successful());
+		out.put("failed", batch.failed());
+		out.put("cancelled", batch.cancelled());
+		return out;
+	}
+
+	/** {@code retry-all} puts every dead letter back; {@code purge} deletes them all; {@code pause}, {@code resume}. */
 	@WriteOperation
 	public WebEndpointResponse<Map<String, Object>> queueAction(@Selector String queue, String action,
 			SecurityContext security) {
 		if (!mayWrite(security)) {
 			return refused();
 		}
-		DeadLetterQueue deadLetters = existing(queue).deadLetters();
+		RedisJobQueue jobQueue = existing(queue);
+		DeadLetterQueue deadLetters = jobQueue.deadLetters();
 		return new WebEndpointResponse<>(switch (action) {
 			case "retry-all" -> Map.of("action", action, "jobs", deadLetters.retryAll());
 			case "purge" -> Map.of("action", action, "jobs", deadLetters.purge());
+			case "pause" -> {
+				jobQueue.pause();
+				yield Map.of("action", action, "paused", true);
+			}
+			case "resume" -> {
+				jobQueue.resume();
+				yield Map.of("action", action, "paused", false);
+			}
 			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
-					"Unknown action; use retry-all or purge");
+					"Unknown action; use retry-all, purge, pause or resume");
 		});
 	}
 
-	/** {@code retry} puts a dead letter back; {@code delete} removes it; {@code cancel} cancels a waiting job. */
+	/**
+	 * {@code retry} puts a dead letter back; {@code delete} removes it; {@code cancel} cancels a job (running
+	 * ones at their worker's next heartbeat), a chain or a batch.
+	 */
 	@WriteOperation
 	public WebEndpointResponse<Map<String, Object>> jobAction(@Selector String queue, @Selector String id,
 			String action, SecurityContext security) {
@@ -223,6 +271,7 @@ public class JobQueueEndpoint {
 		job.put("stalls", info.stalls());
 		putIfPresent(job, "progress", info.progress());
 		if (details) {
+			putIfPresent(job, "progressMessage", info.progressMessage());
 			putIfPresent(job, "result", info.result());
 		}
 		putError(job, info.lastError(), details);

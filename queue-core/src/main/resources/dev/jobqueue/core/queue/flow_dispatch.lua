@@ -1,0 +1,73 @@
+#!lua
+--[[ Dispatches flows (dev.jobqueue.core.flow): jobs with a unique key, chains and batches. A large batch takes
+several calls; the first one writes its record, with every member counted as pending.
+KEYS: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake tombstones
+      cancels flows uniques batches chains ended
+ARGV[1] number of operations, then the operations:
+  'new' ref                   the flow ref ('c<id>', 'b<id>') must not exist yet: otherwise nothing is done and
+                              the call returns { 'exists' }
+  'set' ref name value        writes one field of a flow's record
+  'job' id envelope priority delay_ms parent unique_key
+                              enqueues a job (see add_job) unless its id exists, its unique key is held by another
+                              job still stored, or its parent batch has already ended (it then counts as cancelled)
+  'start' spec parent         starts a stored node (see start_spec) unless its parent batch has already ended
+Returns: { per 'job': 1 created, 0 not created, or the id of the job holding its unique key } ]]
+-- @include common
+
+local now = now_ms()
+local out = {}
+-- Whether the batch a member would join still runs; a member it no longer wants counts as cancelled.
+local function joinable(parent)
+  if string.sub(parent, 1, 1) ~= 'b' then return true end
+  local bid = string.sub(parent, 2)
+  if redis.call('HGET', K_BATCHES, bid .. ':status') == 'running' then return true end
+  redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -1)
+  redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1)
+  return false
+end
+
+local i = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local op = ARGV[i]
+  if op == 'new' then
+    local ref = ARGV[i + 1]
+    if redis.call('HEXISTS', flow_hash(ref), field(ref, 'status')) == 1 then return { 'exists' } end
+    i = i + 2
+  elseif op == 'set' then
+    local ref = ARGV[i + 1]
+    redis.call('HSET', flow_hash(ref), field(ref, ARGV[i + 2]), ARGV[i + 3])
+    i = i + 4
+  elseif op == 'job' then
+    local id, envelope, p, delay = ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+    local parent, claim = ARGV[i + 5], ARGV[i + 6]
+    local holder = (claim ~= '') and redis.call('HGET', K_UNIQUES, claim)
+    if holder and holder ~= id and redis.call('HEXISTS', K_JOBS, holder) == 1 then
+      out[#out + 1] = holder
+    elseif parent ~= '' and not joinable(parent) then
+      out[#out + 1] = 0
+    else
+      local created = add_job(id, envelope, p, (delay > 0) and (now + delay) or nil, now, nil)
+      if created >= 0 then
+        if claim ~= '' then redis.call('HSET', K_UNIQUES, claim, id) end
+        if parent ~= '' or claim ~= '' then redis.call('HSET', K_FLOWS, id, parent .. '\t' .. claim) end
+        if created == 1 then wake(1) end
+        out[#out + 1] = 1
+      else
+        out[#out + 1] = (holder == id) and 1 or 0
+      end
+    end
+    i = i + 7
+  elseif op == 'start' then
+    local spec, parent = ARGV[i + 1], ARGV[i + 2]
+    if joinable(parent) then
+      start_spec(spec, parent, now, nil)
+    else
+      local ref = string.sub(spec, 1, 1) .. string.sub(spec, 3)
+      redis.call('HSET', flow_hash(ref), field(ref, 'status'), 'cancelled')
+    end
+    i = i + 3
+  else
+    error('jobqueue: unknown flow operation ' .. tostring(op))
+  end
+end
+return out
