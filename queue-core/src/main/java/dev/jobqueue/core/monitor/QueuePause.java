@@ -3,10 +3,12 @@ package dev.jobqueue.core.monitor;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
+import dev.jobqueue.core.queue.QueueKeys;
+
 /**
  * The paused flag of a queue: the key {@code <prefix>:{<queue>}:paused} exists while the queue is
- * paused. Setting it stops nothing by itself: workers must check it before leasing (they keep
- * running what they hold), and enqueueing goes on. Thread-safe.
+ * paused. The lease script honours it: workers lease nothing from a paused queue (they finish what they
+ * hold), and enqueueing goes on. Thread-safe.
  */
 public final class QueuePause {
 
@@ -35,7 +37,7 @@ public final class QueuePause {
 
 	/** The key that holds the flag, for workers that read it themselves. */
 	public String key(String queue) {
-		return MonitorKeys.ofQueue(this.keyPrefix, queue, "paused");
+		return QueueKeys.of(this.keyPrefix, queue).key("paused");
 	}
 
 }
