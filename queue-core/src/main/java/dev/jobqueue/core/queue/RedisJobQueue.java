@@ -39,9 +39,14 @@ public class RedisJobQueue implements JobQueue {
 	}
 
 	public RedisJobQueue(UnifiedJedis redis, String name, QueueOptions options) {
-		this.store = new RedisJobStore(redis, QueueKeys.of(options.keyPrefix(), name), options);
-		this.deadLetters = new RedisDeadLetterQueue(this.store);
-		RedisSetupCheck.checkOnce(redis, options.strictRedisCheck());
+		this(new RedisJobStore(redis, QueueKeys.of(options.keyPrefix(), name), options));
+	}
+
+	/** A queue over one store, e.g. one shard of a {@link dev.jobqueue.core.shard.ShardedQueue}. */
+	public RedisJobQueue(RedisJobStore store) {
+		this.store = store;
+		this.deadLetters = new RedisDeadLetterQueue(store);
+		RedisSetupCheck.checkOnce(store.redis(), store.options().strictRedisCheck());
 	}
 
 	@Override
@@ -75,6 +80,16 @@ public class RedisJobQueue implements JobQueue {
 	@Override
 	public List<EnqueueResult> enqueueAll(List<Job> jobs) {
 		return this.store.enqueue(jobs.stream().map(Enqueue::new).toList());
+	}
+
+	@Override
+	public EnqueueResult enqueue(Job job, Durability durability) {
+		return this.store.enqueue(List.of(new Enqueue(job)), durability).get(0);
+	}
+
+	@Override
+	public List<EnqueueResult> enqueueAll(List<Job> jobs, Durability durability) {
+		return this.store.enqueue(jobs.stream().map(Enqueue::new).toList(), durability);
 	}
 
 	@Override

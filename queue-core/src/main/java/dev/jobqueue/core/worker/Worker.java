@@ -76,6 +76,8 @@ public final class Worker implements AutoCloseable {
 
 	private final boolean virtualThreads;
 
+	private final boolean rotateStores;
+
 	private final WorkerSettings settings;
 
 	private final Semaphore slots;
@@ -127,6 +129,7 @@ public final class Worker implements AutoCloseable {
 				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
 		this.trimInterval = builder.trimInterval;
 		this.virtualThreads = builder.virtualThreads;
+		this.rotateStores = builder.rotateStores;
 		this.settings = new WorkerSettings(id, builder.handlers, builder.retryPolicy,
 				(builder.timeout != null) ? builder.timeout : DEFAULT_TIMEOUT, builder.listener, builder.unknownTypeGrace,
 				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency);
@@ -342,6 +345,7 @@ public final class Worker implements AutoCloseable {
 
 	private void fetchLoop() throws InterruptedException {
 		long pause = 0;
+		int round = 0;
 		while (this.fetching) {
 			int free = acquireSlots();
 			if (free == 0) {
@@ -351,9 +355,10 @@ public final class Worker implements AutoCloseable {
 			Duration nextDue = null;
 			boolean failed = false;
 			try {
+				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
 				// stop() may have been called while this thread waited for a slot.
 				for (int i = 0; i < this.stores.size() && this.fetching && started < free; i++) {
-					JobStore store = this.stores.get(i);
+					JobStore store = this.stores.get((first + i) % this.stores.size());
 					LeaseBatch batch = store.lease(free - started, !this.runner.holdsSuspect());
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
@@ -474,6 +479,8 @@ public final class Worker implements AutoCloseable {
 
 		private boolean virtualThreads = true;
 
+		private boolean rotateStores;
+
 		private Duration unknownTypeGrace = DEFAULT_UNKNOWN_TYPE_GRACE;
 
 		private Integer maxStuckHandlers;
@@ -592,6 +599,15 @@ public final class Worker implements AutoCloseable {
 		/** How many handlers that ignore interrupts get a thread lent in their place (default: the concurrency). */
 		public Builder maxStuckHandlers(int maxStuckHandlers) {
 			this.maxStuckHandlers = maxStuckHandlers;
+			return this;
+		}
+
+		/**
+		 * Start each fetch round at the next store instead of the first, so that stores of equal rank, such as the
+		 * shards of a queue, share the free slots and none starves (off by default: stores are served in order).
+		 */
+		public Builder rotateStores(boolean rotateStores) {
+			this.rotateStores = rotateStores;
 			return this;
 		}
 
