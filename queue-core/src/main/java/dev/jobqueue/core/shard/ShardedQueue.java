@@ -430,7 +430,8 @@ public final class ShardedQueue implements JobQueue {
 		}
 	}
 
-	private void refresh() {
+	/** Reads every shard's size and health now (the background refresh does this every interval). */
+	void refresh() {
 		for (int shard = 0; shard < numShards(); shard++) {
 			try {
 				this.pending.set(shard, this.shards.get(shard).size());
