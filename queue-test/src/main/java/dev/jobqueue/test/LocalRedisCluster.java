@@ -119,6 +119,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 		throw new IllegalStateException("No running master serves slot " + slot);
 	}
 
+	/** The running nodes that replicate {@code master}. */
+	public List<LocalRedisServer> replicasOf(LocalRedisServer master) {
+		String replication = info(master, "replication");
+		return this.nodes.stream()
+			.filter((node) -> node != master && node.isRunning()
+					&& replication.contains("ip=" + node.host() + ",port=" + node.port() + ","))
+			.toList();
+	}
+
 	/** The seed addresses of the cluster, for a client's configuration. */
 	public Set<HostAndPort> hostAndPorts() {
 		Set<HostAndPort> addresses = new LinkedHashSet<>();
@@ -152,8 +161,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 	 * sees the cluster up again.
 	 */
 	public void killAndAwaitFailover(LocalRedisServer master) {
+		killAndAwaitFailover(master, () -> {
+		});
+	}
+
+	/** The same, running {@code afterKill} (e.g. resume a paused replica) right after the kill. */
+	public void killAndAwaitFailover(LocalRedisServer master, Runnable afterKill) {
 		Set<Integer> before = new HashSet<>(masters().stream().map(LocalRedisServer::port).toList());
 		master.kill();
+		afterKill.run();
 		await("a replica to replace the master on port " + master.port(), () -> {
 			List<LocalRedisServer> now = masters();
 			return now.size() == this.masters && now.stream().anyMatch((node) -> !before.contains(node.port()))

@@ -112,6 +112,12 @@ public final class LocalRedisSentinel implements AutoCloseable {
 		return this.servers.stream().filter((server) -> server.port() == address.getPort()).findFirst().orElseThrow();
 	}
 
+	/** The server that is not the master now. */
+	public LocalRedisServer replica() {
+		LocalRedisServer master = master();
+		return this.servers.stream().filter((server) -> server != master).findFirst().orElseThrow();
+	}
+
 	public Set<HostAndPort> sentinels() {
 		Set<HostAndPort> addresses = new LinkedHashSet<>();
 		this.sentinelPorts.forEach((port) -> addresses.add(new HostAndPort("127.0.0.1", port)));
@@ -140,8 +146,15 @@ public final class LocalRedisSentinel implements AutoCloseable {
 
 	/** Kills the master with SIGKILL and waits until the Sentinels promoted the replica. */
 	public LocalRedisServer killMasterAndAwaitFailover() {
+		return killMasterAndAwaitFailover(() -> {
+		});
+	}
+
+	/** Kills the master with SIGKILL, runs {@code afterKill} (e.g. resume a paused replica), awaits the promotion. */
+	public LocalRedisServer killMasterAndAwaitFailover(Runnable afterKill) {
 		LocalRedisServer old = master();
 		old.kill();
+		afterKill.run();
 		LocalRedisCluster.await("the Sentinels to promote the replica", () -> currentMaster().getPort() != old.port()
 				&& LocalRedisCluster.info(master(), "replication").contains("role:master"));
 		return old;
