@@ -90,6 +90,8 @@ public final class Worker implements AutoCloseable {
 
 	private final RedisOutageLog outage;
 
+	private final StoreBackOff storeBackOff;
+
 	private volatile boolean fetching;
 
 	private volatile Throwable failure;
@@ -130,6 +132,7 @@ public final class Worker implements AutoCloseable {
 		this.trimInterval = builder.trimInterval;
 		this.virtualThreads = builder.virtualThreads;
 		this.rotateStores = builder.rotateStores;
+		this.storeBackOff = new StoreBackOff(this.stores.size());
 		this.settings = new WorkerSettings(id, builder.handlers, builder.retryPolicy,
 				(builder.timeout != null) ? builder.timeout : DEFAULT_TIMEOUT, builder.listener, builder.unknownTypeGrace,
 				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency);
@@ -356,10 +359,28 @@ public final class Worker implements AutoCloseable {
 			boolean failed = false;
 			try {
 				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
+				int answered = 0;
+				RuntimeException storeFailure = null;
 				// stop() may have been called while this thread waited for a slot.
 				for (int i = 0; i < this.stores.size() && this.fetching && started < free; i++) {
-					JobStore store = this.stores.get((first + i) % this.stores.size());
-					LeaseBatch batch = store.lease(free - started, !this.runner.holdsSuspect());
+					int index = (first + i) % this.stores.size();
+					JobStore store = this.stores.get(index);
+					LeaseBatch batch;
+					try {
+						batch = this.storeBackOff.isWaiting(index) ? null : store.lease(free - started,
+								!this.runner.holdsSuspect());
+					}
+					catch (RuntimeException ex) {
+						// One store (a shard on another server) failing must not stop the others.
+						this.storeBackOff.failed(index, ex);
+						batch = null;
+						storeFailure = ex;
+					}
+					if (batch == null) {
+						continue;
+					}
+					this.storeBackOff.succeeded(index);
+					answered++;
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
 						if (this.runner.submit(store, job)) {
@@ -368,7 +389,16 @@ public final class Worker implements AutoCloseable {
 					}
 					nextDue = earliest(nextDue, batch.nextDue());
 				}
-				this.outage.succeeded();
+				if (answered == 0 && this.storeBackOff.anyWaiting()) {
+					throw this.storeBackOff.lastFailure();
+				}
+				if (storeFailure != null || this.storeBackOff.anyWaiting()) {
+					this.outage.failed("fetching jobs", (storeFailure != null) ? storeFailure
+							: new IllegalStateException("a store failed recently"));
+				}
+				else {
+					this.outage.succeeded();
+				}
 				pause = 0;
 			}
 			catch (RuntimeException ex) {
