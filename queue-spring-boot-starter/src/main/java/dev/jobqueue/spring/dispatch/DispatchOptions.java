@@ -17,11 +17,13 @@ import java.util.Map;
  * @param timeout longest time one attempt may run
  * @param id the job id, an idempotency key: dispatching an id that exists creates nothing
  * @param metadata string pairs stored with the job, for tracing and debugging
+ * @param durable wait for replicas ({@code jobqueue.scaling.durable-*}) before returning, whatever the queue's own
+ * setting
  */
 public record DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
-		Duration timeout, String id, Map<String, String> metadata) {
+		Duration timeout, String id, Map<String, String> metadata, boolean durable) {
 
-	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of());
+	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of(), false);
 
 	public DispatchOptions {
 		metadata = Map.copyOf(metadata);
@@ -37,44 +39,53 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 
 	public DispatchOptions queue(String queue) {
 		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions priority(int priority) {
 		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions maxRetries(int maxRetries) {
 		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions delay(Duration delay) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions runAt(Instant runAt) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions timeout(Duration timeout) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions id(String id) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
-				this.metadata);
+				this.metadata, this.durable);
 	}
 
 	public DispatchOptions metadata(String key, String value) {
 		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
 		metadata.put(key, value);
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, metadata);
+				this.id, metadata, this.durable);
+	}
+
+	/**
+	 * Returns only once {@code jobqueue.scaling.durable-replicas} replicas have the job, or throws
+	 * {@link dev.jobqueue.core.queue.NotReplicatedException} (the job is stored, not yet replicated).
+	 */
+	public DispatchOptions durably() {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, this.metadata, true);
 	}
 
 }

@@ -21,7 +21,7 @@ import dev.jobqueue.core.dlq.DeadLetterQueue;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.queue.QueueStats;
-import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.spring.container.WorkerContainer;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -82,7 +82,7 @@ public class JobQueueEndpoint {
 			return null;
 		}
 		boolean details = showsDetails(security);
-		RedisJobQueue jobQueue = this.queues.get(queue);
+		JobQueue jobQueue = this.queues.get(queue);
 		DeadLetterQueue deadLetters = jobQueue.deadLetters();
 		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream()
 			.map((letter) -> describe(letter, details))
@@ -123,7 +123,7 @@ public class JobQueueEndpoint {
 		if (!mayWrite(security)) {
 			return refused();
 		}
-		RedisJobQueue jobQueue = existing(queue);
+		JobQueue jobQueue = existing(queue);
 		return new WebEndpointResponse<>(switch (action) {
 			case "retry" -> Map.of("action", action, "done", jobQueue.deadLetters().retry(id));
 			case "delete" -> Map.of("action", action, "done", jobQueue.deadLetters().delete(id));
@@ -145,7 +145,7 @@ public class JobQueueEndpoint {
 		return this.showDetails.isShown(security, (this.writeRole != null) ? Set.of(this.writeRole) : Set.of());
 	}
 
-	private RedisJobQueue existing(String queue) {
+	private JobQueue existing(String queue) {
 		if (!this.queues.contains(queue)) {
 			throw new InvalidEndpointRequestException("No queue '" + queue + "'", "No such queue");
 		}
