@@ -11,12 +11,17 @@ import java.util.List;
  * @param concurrency worker concurrency (C)
  * @param seconds length of each steady-rate latency run
  * @param what measurements to run: throughput, latency, memory, baseline, or all
+ * @param cluster seed nodes ({@code host:port,...}) of a Redis Cluster, {@code local} to start one, or {@code null}
+ * @param shards measure one queue over 1 to this many partitions (0: do not)
  */
-record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, List<String> what) {
+record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, List<String> what, String cluster,
+		int shards) {
 
 	static final String USAGE = """
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
-			                                     [--seconds 10] [throughput|latency|memory|baseline|all ...]""";
+			                                     [--seconds 10] [throughput|latency|memory|baseline|all ...]
+			       java -jar queue-benchmark.jar --shards 3 [--cluster local | --cluster host:port,...] [--n 50000]
+			         (without --cluster: as many local standalone servers as shards)""";
 
 	static BenchmarkOptions parse(String... args) {
 		String host = null;
@@ -24,6 +29,8 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		int jobs = 50_000;
 		int concurrency = 50;
 		int seconds = 10;
+		String cluster = null;
+		int shards = 0;
 		List<String> what = new java.util.ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -38,14 +45,19 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--n" -> jobs = Integer.parseInt(args[++i]);
 				case "--concurrency", "--c" -> concurrency = Integer.parseInt(args[++i]);
 				case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+				case "--cluster" -> cluster = args[++i];
+				case "--shards" -> shards = Integer.parseInt(args[++i]);
 				case "throughput", "latency", "memory", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
 		}
-		if (what.isEmpty() || what.contains("all")) {
+		if (shards > 0 && what.isEmpty()) {
+			what = List.of();
+		}
+		else if (what.isEmpty() || what.contains("all")) {
 			what = List.of("baseline", "throughput", "latency", "memory");
 		}
-		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, List.copyOf(what));
+		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, List.copyOf(what), cluster, shards);
 	}
 
 }
