@@ -3,6 +3,7 @@ package dev.jobqueue.benchmark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -92,7 +93,7 @@ public final class BenchmarkMain {
 		};
 		ShardScaling scaling = new ShardScaling(options);
 		if (options.cluster() != null) {
-			LocalRedisCluster local = options.cluster().equals("local") ? LocalRedisCluster.start(3, 0) : null;
+			LocalRedisCluster local = options.cluster().equals("local") ? LocalRedisCluster.start(3, 0, Map.of("appendonly", "no")) : null;
 			Set<HostAndPort> nodes = (local != null) ? local.hostAndPorts() : Arrays.stream(options.cluster().split(","))
 				.map(HostAndPort::from).collect(Collectors.toSet());
 			try (RedisClusterClient cluster = RedisClusterClient.builder().nodes(nodes).poolConfig(pool(options))

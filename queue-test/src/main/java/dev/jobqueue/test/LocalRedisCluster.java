@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -38,10 +39,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	private RedisClusterClient client;
 
-	private LocalRedisCluster(int masters, int replicasPerMaster, Duration nodeTimeout) {
+	private LocalRedisCluster(int masters, int replicasPerMaster, Duration nodeTimeout, Map<String, String> settings) {
 		this.masters = masters;
 		for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
-			this.nodes.add(LocalRedisServer.builder()
+			LocalRedisServer.Builder builder = LocalRedisServer.builder();
+			settings.forEach(builder::setting);
+			this.nodes.add(builder
 				.setting("cluster-enabled", "yes")
 				.setting("cluster-config-file", "nodes.conf")
 				.setting("cluster-node-timeout", String.valueOf(nodeTimeout.toMillis()))
@@ -59,7 +62,12 @@ public final class LocalRedisCluster implements AutoCloseable {
 
 	/** Starts {@code masters} masters with {@code replicasPerMaster} replicas each; node timeout 2 s. */
 	public static LocalRedisCluster start(int masters, int replicasPerMaster) {
-		LocalRedisCluster cluster = new LocalRedisCluster(masters, replicasPerMaster, Duration.ofSeconds(2));
+		return start(masters, replicasPerMaster, Map.of());
+	}
+
+	/** The same, each node with extra {@code redis.conf} settings (e.g. {@code appendonly no}). */
+	public static LocalRedisCluster start(int masters, int replicasPerMaster, Map<String, String> settings) {
+		LocalRedisCluster cluster = new LocalRedisCluster(masters, replicasPerMaster, Duration.ofSeconds(2), settings);
 		try {
 			cluster.form();
 		}
