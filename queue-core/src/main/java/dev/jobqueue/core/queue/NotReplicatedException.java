@@ -15,8 +15,9 @@ public class NotReplicatedException extends RuntimeException {
 
 	private final long confirmed;
 
-	public NotReplicatedException(String store, List<EnqueueResult> results, int replicas, long confirmed) {
-		super("Stored " + results.size() + " job(s) in {" + store + "} (first: " + results.get(0).id() + ") but only "
+	/** {@code where}: the store or queue, as the message names it, e.g. {@code {emails}} or {@code queue 'emails'}. */
+	public NotReplicatedException(String where, List<EnqueueResult> results, int replicas, long confirmed) {
+		super("Stored " + results.size() + " job(s) in " + where + " (first: " + results.get(0).id() + ") but only "
 				+ confirmed + " of " + replicas + " replica(s) confirmed them in time: stored, not yet replicated; a "
 				+ "failover of the master now could lose them");
 		this.results = List.copyOf(results);

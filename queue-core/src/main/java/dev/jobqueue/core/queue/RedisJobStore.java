@@ -146,7 +146,7 @@ public class RedisJobStore implements JobStore {
 			from = to;
 		}
 		if (durability.isDurable() && confirmed < durability.replicas() && !results.isEmpty()) {
-			throw new NotReplicatedException(this.keys.tag(), results, durability.replicas(), confirmed);
+			throw new NotReplicatedException("{" + this.keys.tag() + "}", results, durability.replicas(), confirmed);
 		}
 		return results;
 	}

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -221,17 +222,22 @@ public final class ShardedQueue implements JobQueue {
 		return enqueueAll(List.of(job), durability).get(0);
 	}
 
-	@Override
-	public List<EnqueueResult> enqueueAll(List<Job> jobs) {
-		return enqueueAll(jobs, null);
-	}
-
 	/**
 	 * Adds jobs, one call per shard they go to. When a shard fails, the jobs of the shards before it are stored
 	 * and the {@link ShardUnavailableException} names the shard; nothing is sent elsewhere.
 	 */
 	@Override
+	public List<EnqueueResult> enqueueAll(List<Job> jobs) {
+		return send(jobs, null);
+	}
+
+	@Override
 	public List<EnqueueResult> enqueueAll(List<Job> jobs, Durability durability) {
+		return send(jobs, Objects.requireNonNull(durability, "durability"));
+	}
+
+	/** Sends jobs to their shards, waiting for replicas as {@code durability} says, or as each shard's options do. */
+	private List<EnqueueResult> send(List<Job> jobs, Durability durability) {
 		Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
 		for (int i = 0; i < jobs.size(); i++) {
 			byShard.computeIfAbsent(shardFor(jobs.get(i)), (shard) -> new ArrayList<>()).add(i);
@@ -255,7 +261,7 @@ public final class ShardedQueue implements JobQueue {
 			}
 		}
 		if (notReplicated != null) {
-			throw new NotReplicatedException(this.name, List.of(results), notReplicated.replicas(),
+			throw new NotReplicatedException("queue '" + this.name + "'", List.of(results), notReplicated.replicas(),
 					notReplicated.confirmed());
 		}
 		return List.of(results);
@@ -322,11 +328,10 @@ public final class ShardedQueue implements JobQueue {
 
 	@Override
 	public CancelResult cancel(String id) {
-		CancelResult result = firstAnswer(id, (shard) -> {
+		return firstAnswer(id, (shard) -> {
 			CancelResult cancelled = shard.cancel(id);
 			return (cancelled == CancelResult.NOT_FOUND) ? null : cancelled;
 		}).orElse(CancelResult.NOT_FOUND);
-		return result;
 	}
 
 	/** Counts summed over the shards; fails, naming it, when a shard cannot be read. */
