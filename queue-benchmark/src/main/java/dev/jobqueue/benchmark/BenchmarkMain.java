@@ -63,6 +63,10 @@ public final class BenchmarkMain {
 		try (RedisClient redis = RedisClient.builder().hostAndPort(new HostAndPort(host, port))
 			.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(10_000).build()).poolConfig(pool).build()) {
 			Measurements measurements = new Measurements(redis, host, port, options);
+			if (options.rounds() > 0) {
+				new Rounds(options, measurements).run(sink);
+				return lines;
+			}
 			for (String what : options.what()) {
 				switch (what) {
 					case "baseline" -> measurements.redisBaseline(sink);

@@ -10,16 +10,21 @@ import java.util.List;
  * @param jobs jobs per throughput run (N)
  * @param concurrency worker concurrency (C)
  * @param seconds length of each steady-rate latency run
+ * @param warm jobs of the unreported warm-up round before a throughput run (20,000, as the peers)
+ * @param rounds interleaved rounds of this harness and the peer script (0: this harness once)
+ * @param peers the peer script to interleave with
  * @param what measurements to run: throughput, latency, memory, baseline, or all
  * @param cluster seed nodes ({@code host:port,...}) of a Redis Cluster, {@code local} to start one, or {@code null}
  * @param shards measure one queue over 1 to this many partitions (0: do not)
  */
-record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, List<String> what, String cluster,
-		int shards) {
+record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, int warm, int rounds,
+		String peers, List<String> what, String cluster, int shards) {
 
 	static final String USAGE = """
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
-			                                     [--seconds 10] [throughput|latency|memory|baseline|all ...]
+			                                     [--seconds 10] [--warm 20000]
+			                                     [--rounds K [--peers ../shared/peers/run.sh]]
+			                                     [throughput|latency|memory|baseline|all ...]
 			       java -jar queue-benchmark.jar --shards 3 [--cluster local | --cluster host:port,...] [--n 50000]
 			         (without --cluster: as many local standalone servers as shards)""";
 
@@ -29,6 +34,9 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		int jobs = 50_000;
 		int concurrency = 50;
 		int seconds = 10;
+		int warm = 20_000;
+		int rounds = 0;
+		String peers = "../shared/peers/run.sh";
 		String cluster = null;
 		int shards = 0;
 		List<String> what = new java.util.ArrayList<>();
@@ -45,6 +53,9 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--n" -> jobs = Integer.parseInt(args[++i]);
 				case "--concurrency", "--c" -> concurrency = Integer.parseInt(args[++i]);
 				case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+				case "--warm" -> warm = Integer.parseInt(args[++i]);
+				case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+				case "--peers" -> peers = args[++i];
 				case "--cluster" -> cluster = args[++i];
 				case "--shards" -> shards = Integer.parseInt(args[++i]);
 				case "throughput", "latency", "memory", "baseline", "all" -> what.add(args[i]);
@@ -57,7 +68,10 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		else if (what.isEmpty() || what.contains("all")) {
 			what = List.of("baseline", "throughput", "latency", "memory");
 		}
-		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, List.copyOf(what), cluster, shards);
+		if (rounds > 0 && host == null) {
+			throw new IllegalArgumentException("--rounds needs --redis host:port: the peers run on the same Redis\n" + USAGE);
+		}
+		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what), cluster, shards);
 	}
 
 }

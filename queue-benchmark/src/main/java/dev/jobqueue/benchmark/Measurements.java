@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,28 +61,34 @@ final class Measurements {
 	}
 
 	/**
-	 * Bulk enqueue of N jobs, draining them with concurrency C, and N single enqueues from many
-	 * threads. A first, unreported round of the same work lets the JIT compile the hot paths.
+	 * As the peers' throughput script: an unreported warm-up round of the same work, then bulk enqueue of N
+	 * jobs, draining them with concurrency C, and single enqueues in two shapes (all in flight from one
+	 * caller; 64 in flight). Jobs are built inside the timed loops. Each phase reports jobs/s and Redis CPU
+	 * µs per job (the server's own CPU time, from INFO cpu); draining also reports this JVM's CPU µs per job.
 	 */
 	void throughput(Consumer<JsonLine> out) throws Exception {
-		round(Math.min(this.options.jobs(), 20_000), (line) -> {
-		});
-		round(this.options.jobs(), out);
+		int warm = Math.min(this.options.jobs(), this.options.warm());
+		if (warm > 0) {
+			round(warm, (line) -> {
+			});
+		}
+		round(this.options.jobs(), (line) -> out.accept(line.put("warm", warm)));
 	}
 
 	private void round(int n, Consumer<JsonLine> out) throws Exception {
 		RedisJobQueue queue = queue("bench");
+		JsonLine line = new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency());
 		try {
-			List<Job> jobs = new ArrayList<>(n);
-			for (int i = 0; i < n; i++) {
-				jobs.add(Job.of("noop", new NoOp(i)));
-			}
-			long start = System.nanoTime();
-			for (int from = 0; from < n; from += BULK) {
-				queue.enqueueAll(jobs.subList(from, Math.min(n, from + BULK)));
-			}
-			double enqueueSeconds = seconds(start);
-			jobs = null;
+			Phase bulk = measure(n, () -> {
+				for (int from = 0; from < n; from += BULK) {
+					List<Job> jobs = new ArrayList<>(BULK);
+					for (int i = from; i < Math.min(n, from + BULK); i++) {
+						jobs.add(Job.of("noop", new NoOp(i)));
+					}
+					queue.enqueueAll(jobs);
+				}
+			});
+			line.put("enqueue_bulk_per_s", bulk.perSecond()).put("enqueue_bulk_redis_us_per_job", bulk.redisMicrosPerJob());
 
 			CountDownLatch done = new CountDownLatch(n);
 			Worker worker = Worker.builder(queue).concurrency(this.options.concurrency())
@@ -94,41 +101,93 @@ final class Measurements {
 				.handle("noop", NoOp.class, (noOp, ctx) -> {
 				})
 				.build();
-			start = System.nanoTime();
-			worker.start();
-			done.await();
-			double processSeconds = seconds(start);
+			Phase process = measure(n, () -> {
+				worker.start();
+				done.await();
+			});
 			worker.stop(Duration.ofSeconds(10));
-			long heapAfterDrain = usedHeapAfterGc();
+			line.put("process_per_s", process.perSecond()).put("process_redis_us_per_job", process.redisMicrosPerJob())
+				.put("process_worker_us_per_job", process.workerMicrosPerJob())
+				.put("heap_after_drain_mb", usedHeapAfterGc() / (1024 * 1024));
 
 			int singles = Math.min(n, 20_000);
-			ExecutorService producers = Executors.newFixedThreadPool(Math.min(64, this.options.concurrency() + 14));
-			AtomicInteger next = new AtomicInteger();
-			List<Future<?>> running = new ArrayList<>();
-			start = System.nanoTime();
-			for (int t = 0; t < 64; t++) {
-				running.add(producers.submit(() -> {
-					int i;
-					while ((i = next.getAndIncrement()) < singles) {
-						queue.enqueue(Job.of("noop", new NoOp(i)));
-					}
-				}));
-			}
-			for (Future<?> producer : running) {
-				producer.get();
-			}
-			double singleSeconds = seconds(start);
-			producers.shutdown();
+			Phase pipelined = measure(singles, () -> {
+				List<CompletableFuture<?>> inFlight = new ArrayList<>(singles);
+				for (int i = 0; i < singles; i++) {
+					inFlight.add(queue.enqueueAsync(Job.of("noop", new NoOp(i))));
+				}
+				CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+			});
+			line.put("enqueue_single_pipelined_per_s", pipelined.perSecond())
+				.put("enqueue_single_pipelined_redis_us_per_job", pipelined.redisMicrosPerJob());
+			delete(queue);
 
-			out.accept(new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency())
-				.put("enqueue_bulk_per_s", Math.round(n / enqueueSeconds))
-				.put("process_per_s", Math.round(n / processSeconds))
-				.put("enqueue_single_pipelined_per_s", Math.round(singles / singleSeconds))
-				.put("heap_after_drain_mb", heapAfterDrain / (1024 * 1024)));
+			ExecutorService producers = Executors.newFixedThreadPool(64);
+			Phase c64 = measure(singles, () -> {
+				AtomicInteger next = new AtomicInteger();
+				List<Future<?>> running = new ArrayList<>();
+				for (int t = 0; t < 64; t++) {
+					running.add(producers.submit(() -> {
+						int i;
+						while ((i = next.getAndIncrement()) < singles) {
+							queue.enqueue(Job.of("noop", new NoOp(i)));
+						}
+					}));
+				}
+				for (Future<?> producer : running) {
+					producer.get();
+				}
+			});
+			producers.shutdown();
+			line.put("enqueue_single_c64_per_s", c64.perSecond())
+				.put("enqueue_single_c64_redis_us_per_job", c64.redisMicrosPerJob());
+			out.accept(line);
 		}
 		finally {
 			delete(queue);
 		}
+	}
+
+	/** What one phase cost: wall time, the Redis server's CPU time and this JVM's CPU time, for {@code jobs} jobs. */
+	private record Phase(int jobs, double seconds, double redisCpuSeconds, double jvmCpuSeconds) {
+
+		long perSecond() {
+			return Math.round(this.jobs / this.seconds);
+		}
+
+		double redisMicrosPerJob() {
+			return Math.round(this.redisCpuSeconds * 1e6 / this.jobs * 100) / 100.0;
+		}
+
+		double workerMicrosPerJob() {
+			return Math.round(this.jvmCpuSeconds * 1e6 / this.jobs * 100) / 100.0;
+		}
+
+	}
+
+	private interface Work {
+
+		void run() throws Exception;
+
+	}
+
+	private Phase measure(int jobs, Work work) throws Exception {
+		double redisBefore = redisCpuSeconds();
+		long jvmBefore = jvmCpuNanos();
+		long start = System.nanoTime();
+		work.run();
+		double seconds = seconds(start);
+		return new Phase(jobs, seconds, redisCpuSeconds() - redisBefore, (jvmCpuNanos() - jvmBefore) / 1e9);
+	}
+
+	private double redisCpuSeconds() {
+		return this.redis.info("cpu").lines()
+			.filter((line) -> line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.indexOf(':') + 1).trim())).sum();
+	}
+
+	private static long jvmCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	/**

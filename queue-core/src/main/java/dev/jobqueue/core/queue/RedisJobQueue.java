@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import redis.clients.jedis.UnifiedJedis;
 
@@ -34,6 +35,8 @@ public class RedisJobQueue implements JobQueue {
 
 	private final RedisDeadLetterQueue deadLetters;
 
+	private final EnqueueCombiner combiner;
+
 	public RedisJobQueue(UnifiedJedis redis, String name) {
 		this(redis, name, QueueOptions.defaults());
 	}
@@ -46,6 +49,7 @@ public class RedisJobQueue implements JobQueue {
 	public RedisJobQueue(RedisJobStore store) {
 		this.store = store;
 		this.deadLetters = new RedisDeadLetterQueue(store);
+		this.combiner = new EnqueueCombiner(store);
 		RedisSetupCheck.checkOnce(store.redis(), store.options().strictRedisCheck());
 	}
 
@@ -72,9 +76,18 @@ public class RedisJobQueue implements JobQueue {
 		return this.store.redis();
 	}
 
+	/** Adds a job; enqueues from many threads at once are sent together, in few script calls. */
 	@Override
 	public EnqueueResult enqueue(Job job) {
-		return this.store.enqueue(List.of(new Enqueue(job))).get(0);
+		return this.combiner.enqueue(new Enqueue(job));
+	}
+
+	/**
+	 * Adds a job without waiting: the returned future completes once it is stored (or fails). Many in flight
+	 * from one caller are sent together, in few script calls.
+	 */
+	public CompletableFuture<EnqueueResult> enqueueAsync(Job job) {
+		return this.combiner.enqueueAsync(new Enqueue(job));
 	}
 
 	@Override

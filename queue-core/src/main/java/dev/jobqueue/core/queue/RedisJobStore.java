@@ -151,13 +151,22 @@ public class RedisJobStore implements JobStore {
 		return results;
 	}
 
-	private long addEnqueue(List<String> args, List<String> extraKeys, Enqueue request) {
+	/** Refuses a request this store would refuse, before anything is sent. */
+	void check(Enqueue request) {
 		Job job = request.job();
 		if (job.queue() != null && !job.queue().equals(queue())) {
 			throw new IllegalArgumentException("Job " + job.id() + " is for queue '" + job.queue() + "', not for '"
 					+ queue() + "'");
 		}
 		checkPayloadSize(job);
+		for (Effect effect : request.effects()) {
+			ownKey(effect.key());
+		}
+	}
+
+	private long addEnqueue(List<String> args, List<String> extraKeys, Enqueue request) {
+		Job job = request.job();
+		check(request);
 		String stored = this.envelope.encode(job);
 		args.add(job.id());
 		args.add(stored);

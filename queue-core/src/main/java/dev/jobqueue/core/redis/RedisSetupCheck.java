@@ -14,9 +14,10 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Checks the Redis settings a job queue depends on: an eviction policy other than
- * {@code noeviction} lets Redis delete queued jobs under memory pressure, and without persistence a
- * restart loses them all. Findings are logged once per client, as warnings or, when strict, thrown.
+ * Checks the Redis a job queue depends on: a version the scripts run on (7.0 or later, always enforced),
+ * an eviction policy that never deletes queued jobs under memory pressure, and persistence so that a
+ * restart loses nothing. Findings are logged once per client as warnings; when strict, a finding, or
+ * settings that cannot be checked (Redis unreachable, {@code CONFIG} disabled), refuse the start.
  */
 public final class RedisSetupCheck {
 
@@ -27,9 +28,14 @@ public final class RedisSetupCheck {
 	private RedisSetupCheck() {
 	}
 
+	/** The oldest Redis the scripts run on: they use script flags and commands of 7.0. */
+	public static final int MIN_MAJOR_VERSION = 7;
+
 	/** The problems found in this Redis's settings, in plain words; empty when all is well. */
 	public static List<String> inspect(UnifiedJedis redis) {
 		List<String> problems = new ArrayList<>();
+		String version = InfoSection.parse(redis.info("server")).get("redis_version");
+		checkVersion(version);
 		Map<String, String> memory = InfoSection.parse(redis.info("memory"));
 		String policy = memory.get("maxmemory_policy");
 		// Some managed services hide the policy (empty or absent): nothing to say then.
@@ -38,11 +44,36 @@ public final class RedisSetupCheck {
 					+ "lose queued jobs. Set maxmemory-policy to noeviction.");
 		}
 		Map<String, String> persistence = InfoSection.parse(redis.info("persistence"));
-		if ("0".equals(persistence.get("aof_enabled")) && "".equals(snapshotSchedule(redis))) {
-			problems.add("Redis persistence is off (no AOF, no RDB snapshots): a restart loses every queued job. "
-					+ "Enable appendonly (appendfsync everysec) for a job queue.");
+		if ("0".equals(persistence.get("aof_enabled"))) {
+			String save = snapshotSchedule(redis);
+			if (save == null) {
+				problems.add("Redis persistence cannot be checked: AOF is off and CONFIG is disabled (as on many managed "
+						+ "services), so whether RDB snapshots are on is unknown. Make sure the service persists data.");
+			}
+			else if (save.isEmpty()) {
+				problems.add("Redis persistence is off (no AOF, no RDB snapshots): a restart loses every queued job. "
+						+ "Enable appendonly (appendfsync everysec) for a job queue.");
+			}
 		}
 		return problems;
+	}
+
+	/** Refuses a Redis older than the scripts need, whatever the strictness. */
+	static void checkVersion(String version) {
+		if (version == null || version.isBlank()) {
+			return;
+		}
+		int major;
+		try {
+			major = Integer.parseInt(version.split("\\.")[0].trim());
+		}
+		catch (NumberFormatException ex) {
+			return;
+		}
+		if (major < MIN_MAJOR_VERSION) {
+			throw new IllegalStateException("Redis " + version + " is too old for the job queue: its scripts need Redis "
+					+ MIN_MAJOR_VERSION + ".0 or later");
+		}
 	}
 
 	/** The {@code save} setting, or {@code null} when CONFIG is not allowed (managed services often refuse it). */
@@ -68,9 +99,18 @@ public final class RedisSetupCheck {
 		try {
 			problems = inspect(redis);
 		}
+		catch (IllegalStateException ex) {
+			checked.remove(redis);
+			throw ex;
+		}
 		catch (RuntimeException ex) {
 			checked.remove(redis);
-			logger.warn("Could not check the Redis settings: {}", ex.getMessage());
+			if (strict) {
+				throw new IllegalStateException("Could not check the Redis settings the job queue depends on, and the check "
+						+ "is strict (jobqueue.strict-redis-check / QueueOptions.strictRedisCheck): " + ex.getMessage(), ex);
+			}
+			logger.warn("Could not check the Redis settings: {}; they are checked again when the next queue is created",
+					ex.getMessage());
 			return;
 		}
 		if (strict && !problems.isEmpty()) {

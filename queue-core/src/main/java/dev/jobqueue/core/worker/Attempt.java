@@ -3,7 +3,6 @@ package dev.jobqueue.core.worker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.jobqueue.core.job.JobContext;
@@ -53,8 +52,6 @@ final class Attempt implements JobContext {
 
 	/** Local estimate of when the lease ends: lease length after the last renewal's send time. */
 	volatile long leaseDeadlineNanos;
-
-	volatile ScheduledFuture<?> timer;
 
 	/** What the handler threw, or why the attempt was abandoned as failed; for listeners. */
 	volatile Throwable failure;

@@ -44,6 +44,11 @@ final class HandlerThreads {
 		return new HandlerThreads(pool, pool);
 	}
 
+	/** Handler threads from a given executor, sized by its owner. */
+	static HandlerThreads over(ExecutorService executor) {
+		return new HandlerThreads(executor, null);
+	}
+
 	void execute(Runnable task) {
 		this.executor.execute(task);
 	}

@@ -20,8 +20,10 @@ import dev.jobqueue.core.queue.JobStore;
 /**
  * How an idle worker waits for work without polling: it blocks on the stores' wake-up lists, which every
  * enqueue signals. Stores on one standalone client share one {@code BLPOP}; on Redis Cluster, where one
- * command cannot span slots, each store has its own blocking wait on a waiter thread, and the first signal
- * wakes the worker. Thread-safe for one fetching thread.
+ * command cannot span slots, each store has its own. Each blocking wait runs on a waiter thread and the first
+ * signal wakes the worker, which waits no longer than asked even when a connection went silent for good:
+ * Redis clients read the reply of a blocking command with no timeout, so such a wait may never return, and
+ * the worker then looks for work every round instead. Thread-safe for one fetching thread.
  */
 final class IdleWait implements AutoCloseable {
 
@@ -32,7 +34,13 @@ final class IdleWait implements AutoCloseable {
 
 	private final ExecutorService waiters;
 
-	private final Semaphore signals = new Semaphore(0);
+	/** How long past its timeout a wait may take before the worker looks for work without it. */
+	static final Duration GRACE = Duration.ofSeconds(1);
+
+	/** Released by each wait that returns. */
+	private final Semaphore returned = new Semaphore(0);
+
+	private final AtomicBoolean signalled = new AtomicBoolean();
 
 	IdleWait(List<JobStore> stores, String threadPrefix) {
 		Map<Object, List<String>> keysByGroup = new LinkedHashMap<>();
@@ -47,28 +55,26 @@ final class IdleWait implements AutoCloseable {
 		keysByGroup.forEach((group, keys) -> groups.add(new Group(clients.get(group), keys.toArray(String[]::new),
 				new AtomicBoolean())));
 		this.groups = List.copyOf(groups);
-		this.waiters = (groups.size() > 1)
-				? Executors.newCachedThreadPool(HandlerThreads.platformThreadFactory(threadPrefix + "wait-", true)) : null;
+		this.waiters = Executors.newCachedThreadPool(HandlerThreads.platformThreadFactory(threadPrefix + "wait-", true));
 	}
 
 	static boolean isCluster(UnifiedJedis redis) {
 		return redis instanceof RedisClusterClient || redis instanceof JedisCluster;
 	}
 
-	/** Blocks until some store signals work or {@code timeout} passes; {@code true} when signalled. */
+	/**
+	 * Blocks until a wait returns, signalled or at {@code timeout}, or at most {@link #GRACE} longer; {@code true}
+	 * when signalled.
+	 */
 	boolean await(Duration timeout) throws InterruptedException {
 		double seconds = Math.max(timeout.toMillis(), 10) / 1000.0;
-		if (this.waiters == null) {
-			Group group = this.groups.get(0);
-			return group.redis().blpop(seconds, group.keys()) != null;
-		}
 		for (Group group : this.groups) {
 			// A wait still blocked from an earlier round serves this one too.
 			if (group.waiting().compareAndSet(false, true)) {
 				this.waiters.execute(() -> {
 					try {
 						if (group.redis().blpop(seconds, group.keys()) != null) {
-							this.signals.release();
+							this.signalled.set(true);
 						}
 					}
 					catch (RuntimeException ex) {
@@ -76,20 +82,19 @@ final class IdleWait implements AutoCloseable {
 					}
 					finally {
 						group.waiting().set(false);
+						this.returned.release();
 					}
 				});
 			}
 		}
-		boolean signalled = this.signals.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		this.signals.drainPermits();
-		return signalled;
+		this.returned.tryAcquire(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+		this.returned.drainPermits();
+		return this.signalled.getAndSet(false);
 	}
 
 	@Override
 	public void close() {
-		if (this.waiters != null) {
-			this.waiters.shutdownNow();
-		}
+		this.waiters.shutdownNow();
 	}
 
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,8 +49,6 @@ final class JobRunner implements Settler.Listener {
 
 	private final Semaphore slots;
 
-	private final ScheduledExecutorService timer;
-
 	private final HandlerThreads handlerThreads;
 
 	private final Settler settler;
@@ -75,11 +72,10 @@ final class JobRunner implements Settler.Listener {
 	/** The one suspect (a job whose lease expired unfinished before) this worker holds, if any. */
 	private final AtomicReference<Attempt> suspect = new AtomicReference<>();
 
-	JobRunner(WorkerSettings settings, Semaphore slots, ScheduledExecutorService timer, HandlerThreads handlerThreads,
-			RedisOutageLog outage, String threadPrefix) {
+	JobRunner(WorkerSettings settings, Semaphore slots, HandlerThreads handlerThreads, RedisOutageLog outage,
+			String threadPrefix) {
 		this.settings = settings;
 		this.slots = slots;
-		this.timer = timer;
 		this.handlerThreads = handlerThreads;
 		this.outage = outage;
 		this.settler = new Settler(threadPrefix + "settle", this, outage);
@@ -122,7 +118,6 @@ final class JobRunner implements Settler.Listener {
 			// Redis granted this job again, so the earlier lease is gone: that attempt must stop.
 			leaseLost(earlier);
 		}
-		attempt.timer = this.timer.schedule(() -> timedOut(attempt), attempt.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		try {
 			this.handlerThreads.execute(() -> execute(attempt));
 			return true;
@@ -262,14 +257,18 @@ final class JobRunner implements Settler.Listener {
 	}
 
 	/**
-	 * Self-fencing, on the timer thread: an attempt whose lease could not be renewed stops shortly before the
+	 * On the timer thread, a few times a second (so no timer is kept per job): stops attempts past their
+	 * timeout, and fences the worker: an attempt whose lease could not be renewed stops shortly before the
 	 * lease can have run out on Redis (the local deadline counts from each renewal's send time), so another
 	 * worker never runs the job while this one still does.
 	 */
-	void fence() {
+	void tick() {
 		long now = System.nanoTime();
 		List<String> stopped = new ArrayList<>();
 		for (Attempt attempt : this.attempts.values()) {
+			if (attempt.isOlderThan(attempt.timeout.toNanos(), now)) {
+				timedOut(attempt);
+			}
 			long margin = Math.min(TimeUnit.SECONDS.toNanos(1), attempt.store.options().leaseDuration().toNanos() / 10);
 			if (now - (attempt.leaseDeadlineNanos - margin) > 0 && abandon(attempt, StopReason.LEASE_EXPIRED) != null) {
 				removed(attempt);
@@ -361,9 +360,6 @@ final class JobRunner implements Settler.Listener {
 	}
 
 	private void leftRunning(Attempt attempt) {
-		if (attempt.timer != null) {
-			attempt.timer.cancel(false);
-		}
 		if (this.running.decrementAndGet() == 0) {
 			synchronized (this.running) {
 				this.running.notifyAll();
@@ -390,7 +386,10 @@ final class JobRunner implements Settler.Listener {
 			return;
 		}
 		removed(attempt);
-		if (!settled) {
+		// Refused after a lost reply while the lease cannot have run out, so no one else ended it: the lost first
+		// send was written.
+		boolean written = settled || (sentAgain && System.nanoTime() - attempt.leaseDeadlineNanos < 0);
+		if (!written) {
 			if (sentAgain) {
 				logger.info("The outcome of {} was sent again after a lost reply and found its lease gone: it was "
 						+ "probably written the first time", attempt);

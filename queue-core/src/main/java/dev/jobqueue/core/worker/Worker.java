@@ -50,7 +50,8 @@ public final class Worker implements AutoCloseable {
 	/** How long a job of a type no handler knows is handed back before it is dead-lettered (rolling deploys). */
 	public static final Duration DEFAULT_UNKNOWN_TYPE_GRACE = Duration.ofMinutes(10);
 
-	private static final Duration FENCE_INTERVAL = Duration.ofMillis(200);
+	/** How often attempts are checked against their timeout and their lease's local deadline. */
+	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
 
 	private enum Phase {
 
@@ -231,7 +232,7 @@ public final class Worker implements AutoCloseable {
 		return this.settings.maxStuckHandlers();
 	}
 
-	/** Timers waiting to fire (attempt timeouts and the lease fence); bounded by the jobs held, not the jobs run. */
+	/** Timers waiting to fire: the one tick that checks timeouts and leases, whatever the jobs held or run. */
 	int pendingTimers() {
 		return (this.timer != null) ? this.timer.getQueue().size() : 0;
 	}
@@ -247,13 +248,13 @@ public final class Worker implements AutoCloseable {
 		// Cancelled timeouts leave the queue at once instead of piling up until their time comes.
 		this.timer.setRemoveOnCancelPolicy(true);
 		this.maintenance = Executors.newSingleThreadScheduledExecutor(threads(prefix + "maintenance", true));
-		this.runner = new JobRunner(this.settings, this.slots, this.timer,
+		this.runner = new JobRunner(this.settings, this.slots,
 				HandlerThreads.create(prefix + "handler-", this.concurrency, this.virtualThreads), this.outage, prefix);
 		this.idleWait = new IdleWait(this.stores, prefix);
 		long heartbeatMillis = this.heartbeatInterval.toMillis();
 		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.runner), heartbeatMillis, heartbeatMillis,
 				TimeUnit.MILLISECONDS);
-		this.timer.scheduleWithFixedDelay(this::fence, FENCE_INTERVAL.toMillis(), FENCE_INTERVAL.toMillis(),
+		this.timer.scheduleWithFixedDelay(this::tick, TICK_INTERVAL.toMillis(), TICK_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.stores, this.outage), 0, this.reapInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
@@ -266,12 +267,12 @@ public final class Worker implements AutoCloseable {
 		return this;
 	}
 
-	private void fence() {
+	private void tick() {
 		try {
-			this.runner.fence();
+			this.runner.tick();
 		}
 		catch (Throwable ex) {
-			logger.error("Lease fence check failed; it runs again shortly", ex);
+			logger.error("Timeout and lease checks failed; they run again shortly", ex);
 		}
 	}
 

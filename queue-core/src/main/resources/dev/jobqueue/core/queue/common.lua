@@ -10,7 +10,8 @@ all under one hash tag (see QueueKeys):
  retry       zset   ids of failed jobs waiting for their back-off, score = due time
  active      zset   ids of leased jobs, score = lease deadline
  leases      hash   id -> fencing token of the lease held on an active job
- attempts    hash   id -> number of times the job was started
+ attempts    hash   id -> attempts that ended without completing (failed, stalled, handed back, cancelled...); the
+                    attempt running or completed is one more, so the happy path writes nothing here
  failures    hash   id -> number of failed attempts
  stalls      hash   id -> number of leases that expired while the attempt was unfinished
  priorities  hash   id -> priority, only for jobs whose priority is not 0

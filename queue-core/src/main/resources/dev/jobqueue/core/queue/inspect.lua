@@ -30,8 +30,10 @@ if not state then
     end
   end
 end
-return { envelope, state or 'unknown', at,
-  tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0'),
+-- Stored attempts are those that ended without completing; a running or completed attempt is one more.
+local attempts = tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0')
+if state == 'active' or state == 'completed' then attempts = attempts + 1 end
+return { envelope, state or 'unknown', at, attempts,
   tonumber(redis.call('HGET', K_FAILURES, id) or '0'),
   tonumber(redis.call('HGET', K_STALLS, id) or '0'),
   redis.call('HGET', K_ERRORS, id),

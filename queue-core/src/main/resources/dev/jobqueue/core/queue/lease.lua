@@ -84,12 +84,13 @@ end
 redis.call('ZADD', K_ACTIVE, unpack(deadlines))
 redis.call('HSET', K_LEASES, unpack(leases))
 local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
+local ended = redis.call('HMGET', K_ATTEMPTS, unpack(ids))
 local failures = redis.call('HMGET', K_FAILURES, unpack(ids))
 local out = { now, token, -1 }
 for i, id in ipairs(ids) do
   out[#out + 1] = id
   out[#out + 1] = envelopes[i]
-  out[#out + 1] = redis.call('HINCRBY', K_ATTEMPTS, id, 1)
+  out[#out + 1] = tonumber(ended[i] or '0') + 1
   out[#out + 1] = tonumber(failures[i] or '0')
   out[#out + 1] = (id == suspect) and 1 or 0
 end

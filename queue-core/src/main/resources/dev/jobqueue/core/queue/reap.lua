@@ -4,7 +4,7 @@ claimed here, in one script, so reapers racing each other reclaim a job once. A 
 it waits in 'stalled', and a worker runs at most one suspect at a time, so a job that keeps killing its worker
 is the only suspect each time it does and alone reaches the limit; jobs that merely ran beside it do not.
 A job whose cancel was requested ends cancelled instead.
-KEYS: active leases stalls stalled dead errors cancels cancelled wake reaped
+KEYS: active leases stalls stalled dead errors cancels cancelled wake reaped attempts
 ARGV[1] stalls after which a job is dead-lettered as a poison pill
 ARGV[2] most leases to reclaim per call
 Returns: { { ids pending again }, { ids dead-lettered }, { ids cancelled } } ]]
@@ -19,6 +19,7 @@ for i = #expired, 1, -1 do
   local id = expired[i]
   local token = redis.call('HGET', K_LEASES, id)
   end_lease(id)
+  redis.call('HINCRBY', K_ATTEMPTS, id, 1)
   if redis.call('HDEL', K_CANCELS, id) == 1 then
     redis.call('ZADD', K_CANCELLED, now, id)
     cancelled[#cancelled + 1] = id

@@ -64,6 +64,8 @@ for j = 1, n do
       end
     else
       end_lease(id)
+      -- The attempt ended without completing; one handed back before its handler started never began.
+      if outcome ~= 'h' or err == '1' then redis.call('HINCRBY', K_ATTEMPTS, id, 1) end
       if outcome == 'r' then
         redis.call('HINCRBY', K_FAILURES, id, 1)
         redis.call('HSET', K_ERRORS, id, err)
@@ -73,7 +75,6 @@ for j = 1, n do
         dead_letter(id, err, now)
         dead = dead + 1
       elseif outcome == 'h' then
-        if err ~= '1' then redis.call('HINCRBY', K_ATTEMPTS, id, -1) end
         if tonumber(value) > 0 then
           redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
         else

@@ -38,7 +38,7 @@ class RetentionTests {
 		assertThat(queue.get("j9").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
 		assertThat(queue.get("j0")).isEmpty();
 		assertThat(this.client.hlen(queue.keys().key("jobs"))).isEqualTo(3);
-		assertThat(this.client.hlen(queue.keys().key("attempts"))).isEqualTo(3);
+		assertThat(this.client.hlen(queue.keys().key("results"))).isEqualTo(3);
 	}
 
 	@Test

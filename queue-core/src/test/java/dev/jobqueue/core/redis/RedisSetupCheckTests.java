@@ -55,6 +55,43 @@ class RedisSetupCheckTests {
 		}
 	}
 
+	@Test
+	void strictRefusesToStartWhenRedisCannotBeReached() throws Exception {
+		int port;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		try (RedisClient client = RedisClient.create("127.0.0.1", port)) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> new RedisJobQueue(client, "q", QueueOptions.defaults().withStrictRedisCheck(true)))
+				.withMessageContaining("Could not check the Redis settings").withMessageContaining("strict");
+			// Not strict: Redis may come up later, so the queue is created and the check runs again next time.
+			assertThat(new RedisJobQueue(client, "q").name()).isEqualTo("q");
+		}
+	}
+
+	@Test
+	void settingsHiddenBehindADisabledConfigCommandAreReportedAndRefusedWhenStrict() {
+		try (LocalRedisServer server = LocalRedisServer.builder().setting("appendonly", "no").build().start();
+				RedisClient client = RedisClient.create(server.host(), server.port())) {
+			// As managed services do: CONFIG is not allowed.
+			client.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "SETUSER", "default", "-config");
+			assertThat(RedisSetupCheck.inspect(client)).singleElement().asString()
+				.contains("persistence cannot be checked").contains("CONFIG is disabled");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> new RedisJobQueue(client, "q", QueueOptions.defaults().withStrictRedisCheck(true)))
+				.withMessageContaining("cannot be checked");
+		}
+	}
+
+	@Test
+	void aRedisOlderThanTheScriptsNeedIsRefusedWhateverTheStrictness() {
+		assertThatIllegalStateException().isThrownBy(() -> RedisSetupCheck.checkVersion("6.2.14"))
+			.withMessage("Redis 6.2.14 is too old for the job queue: its scripts need Redis 7.0 or later");
+		RedisSetupCheck.checkVersion("7.0.15");
+		RedisSetupCheck.checkVersion("8.2.1");
+	}
+
 	private static ListAppender<ILoggingEvent> capture() {
 		Logger logger = (Logger) LoggerFactory.getLogger(RedisSetupCheck.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();

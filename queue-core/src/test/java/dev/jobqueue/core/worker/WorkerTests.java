@@ -380,7 +380,7 @@ class WorkerTests {
 	@Test
 	void aWorkerThatLosesALeaseStopsItsHandlerAndWritesNothingForThatAttempt() throws Exception {
 		RedisJobQueue shortLeases = new RedisJobQueue(redis.server().client(), "emails",
-				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(600)));
+				QueueOptions.defaults().withLeaseDuration(Duration.ofSeconds(3)));
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicBoolean sawCancellation = new AtomicBoolean();
 		RecordingListener listener = new RecordingListener();
@@ -415,11 +415,11 @@ class WorkerTests {
 	@Test
 	void heartbeatsKeepLeasesOfBusyHandlersAliveOnTheirOwnThread() {
 		RedisJobQueue shortLeases = new RedisJobQueue(redis.server().client(), "emails",
-				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(500)));
+				QueueOptions.defaults().withLeaseDuration(Duration.ofSeconds(3)));
 		RecordingListener listener = new RecordingListener();
-		// Every slot spins on the CPU for four lease lengths: only a heartbeat of its own keeps the leases.
+		// Every slot spins on the CPU for more than two lease lengths: only a heartbeat of its own keeps the leases.
 		start(Worker.builder(shortLeases).concurrency(2).listener(listener).handle("send_email", Email.class, (email, ctx) -> {
-			long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+			long until = System.nanoTime() + Duration.ofSeconds(7).toNanos();
 			while (System.nanoTime() < until) {
 				Thread.onSpinWait();
 			}
@@ -486,7 +486,7 @@ class WorkerTests {
 	void aBackoffThatThrowsNeitherLeaksASlotNorLosesTheJob() {
 		List<String> handled = new CopyOnWriteArrayList<>();
 		start(Worker.builder(new RedisJobQueue(redis.server().client(), "emails",
-				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(500)).withMaxStalls(1)))
+				QueueOptions.defaults().withLeaseDuration(Duration.ofSeconds(3)).withMaxStalls(1)))
 			.concurrency(1)
 			.retryPolicy(RetryPolicy.defaults().withBackoff(dev.jobqueue.core.job.BackOff.custom((retry, error) -> {
 				throw new IllegalStateException("broken back-off");

@@ -1,5 +1,6 @@
 package dev.jobqueue.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +30,9 @@ import dev.jobqueue.core.queue.Retention;
 import dev.jobqueue.core.shard.ShardStrategy;
 import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.core.worker.JobExecutionListener;
+import dev.jobqueue.core.worker.Durations;
 import dev.jobqueue.core.worker.RetryPolicy;
+import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.spring.annotation.JobHandlerAnnotationBeanPostProcessor;
 import dev.jobqueue.spring.container.CompositeJobExecutionListener;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
@@ -47,6 +51,8 @@ import dev.jobqueue.spring.queue.JobQueues;
 @ConditionalOnClass(RedisJobQueue.class)
 @EnableConfigurationProperties({ JobQueueProperties.class, DataRedisProperties.class })
 public class JobQueueAutoConfiguration {
+
+	static final String SHUTDOWN_PHASE_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(UnifiedJedis.class)
@@ -94,6 +100,8 @@ public class JobQueueAutoConfiguration {
 				.withDeadRetention(new Retention(properties.getRetention().getDead().getMaxCount(),
 						properties.getRetention().getDead().getMaxAge()))
 				.withMaxStalls(properties.getJobs().getMaxStalls())
+				.withIdempotencyWindow(properties.getJobs().getIdempotencyWindow())
+				.withMaxPayloadSize(properties.getJobs().getMaxPayloadSize().toBytes())
 				.withCodec(codec)
 				.withStrictRedisCheck(properties.isStrictRedisCheck())
 				.withDurability(queue.isDurable() ? properties.getScaling().durability() : Durability.NONE);
@@ -105,7 +113,8 @@ public class JobQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobHandlerEndpointRegistry jobHandlerEndpointRegistry(JobQueueProperties properties, JobQueues queues,
-			RetryPolicy retryPolicy, ObjectProvider<JobExecutionListener> listeners) {
+			RetryPolicy retryPolicy, ObjectProvider<JobExecutionListener> listeners, Environment environment) {
+		checkShutdownFitsItsPhase(properties, environment);
 		// Listeners (metrics among them) are looked up when workers start, not while beans are still being created.
 		return new JobHandlerEndpointRegistry(properties, queues, retryPolicy,
 				() -> new CompositeJobExecutionListener(listeners.orderedStream().toList()));
@@ -141,6 +150,21 @@ public class JobQueueAutoConfiguration {
 			servers.add(redis);
 		}
 		return ShardedQueue.onServers(servers, name, options, strategy);
+	}
+
+	/** Workers must be stopped, jobs handed back and outcomes written before Spring's shutdown phase ends. */
+	static void checkShutdownFitsItsPhase(JobQueueProperties properties, Environment environment) {
+		if (!properties.getWorker().isEnabled()) {
+			return;
+		}
+		Duration phase = environment.getProperty(SHUTDOWN_PHASE_PROPERTY, Duration.class, Duration.ofSeconds(30));
+		Duration needed = properties.getWorker().getShutdownTimeout().plus(Worker.STOP_MARGIN);
+		if (needed.compareTo(phase) > 0) {
+			throw new IllegalStateException("jobqueue.worker.shutdown-timeout (" + Durations.format(
+					properties.getWorker().getShutdownTimeout()) + ") plus " + Durations.format(Worker.STOP_MARGIN)
+					+ " to hand jobs back does not fit " + SHUTDOWN_PHASE_PROPERTY + " (" + Durations.format(phase)
+					+ "): lower the first or raise the second, or running jobs are cut off when the context closes");
+		}
 	}
 
 	static BackOff backOff(JobQueueProperties.Backoff backoff) {

@@ -28,7 +28,10 @@ public class JobQueueProperties {
 	/** The queues, by name. When none is listed, there is one queue, named after default-queue. */
 	private Map<String, Queue> queues = new LinkedHashMap<>();
 
-	/** Fail at start-up, instead of warning, when Redis's eviction policy or missing persistence put jobs at risk. */
+	/**
+	 * Refuse to start, instead of warning, when Redis's eviction policy or missing persistence put jobs at risk,
+	 * or when those settings cannot be checked (Redis unreachable, CONFIG disabled).
+	 */
 	private boolean strictRedisCheck;
 
 	private final Worker worker = new Worker();
@@ -152,8 +155,19 @@ public class JobQueueProperties {
 		/** Whether this node runs workers; a web-only node sets false and only dispatches. */
 		private boolean enabled = true;
 
-		/** How long running jobs may finish at shutdown before their leases are handed back. */
-		private Duration shutdownTimeout = Duration.ofSeconds(30);
+		/**
+		 * How long running jobs may finish at shutdown before they are handed back. Handing back and writing
+		 * what is pending takes up to 5 s more, and the sum must fit
+		 * spring.lifecycle.timeout-per-shutdown-phase (30 s by default).
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(25);
+
+		/**
+		 * How many handlers that ignore interrupts (abandoned at a timeout, a lost lease, a cancel or shutdown)
+		 * get a thread lent in their place; past that, each keeps its slot and health is DOWN. Defaults to the
+		 * worker's concurrency.
+		 */
+		private Integer maxStuckHandlers;
 
 		/** Run handlers on virtual threads when the JDK has them (21+). */
 		private boolean virtualThreads = true;
@@ -175,6 +189,14 @@ public class JobQueueProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Integer getMaxStuckHandlers() {
+			return this.maxStuckHandlers;
+		}
+
+		public void setMaxStuckHandlers(Integer maxStuckHandlers) {
+			this.maxStuckHandlers = maxStuckHandlers;
 		}
 
 		public boolean isVirtualThreads() {
@@ -228,13 +250,31 @@ public class JobQueueProperties {
 		/** Retries after the first failure. */
 		private int maxRetries = 3;
 
-		/** Longest time one attempt may run; none by default. */
-		private Duration timeout;
+		/**
+		 * Longest time one attempt may run unless its handler or dispatch says otherwise: finite, so a hung
+		 * handler frees its slot and its job.
+		 */
+		private Duration timeout = Duration.ofMinutes(30);
+
+		/** How long a caller-chosen job id stays taken (an idempotency key), however soon the job is forgotten. */
+		private Duration idempotencyWindow = Duration.ofDays(1);
+
+		/** Largest payload accepted at dispatch; a larger one is refused with an error naming this limit. */
+		private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * How long a job of a type no handler on a worker knows is handed back for another worker, counted from
+		 * its creation (new web nodes may dispatch before old workers are replaced); then it is dead-lettered.
+		 */
+		private Duration unknownTypeGrace = Duration.ofMinutes(10);
 
 		/** How long a leased job stays leased without a heartbeat; a worker renews it every third of that. */
 		private Duration leaseDuration = Duration.ofSeconds(30);
 
-		/** How many expired leases (worker died or hung) a job survives before it is dead-lettered as a poison pill. */
+		/**
+		 * How many times a job's lease may expire unfinished (its worker died, hung or lost Redis) or the job
+		 * bring its worker's process down, before it is dead-lettered as a poison pill.
+		 */
 		private int maxStalls = 3;
 
 		private final Backoff backoff = new Backoff();
@@ -261,6 +301,30 @@ public class JobQueueProperties {
 
 		public void setLeaseDuration(Duration leaseDuration) {
 			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getIdempotencyWindow() {
+			return this.idempotencyWindow;
+		}
+
+		public void setIdempotencyWindow(Duration idempotencyWindow) {
+			this.idempotencyWindow = idempotencyWindow;
+		}
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
+		}
+
+		public Duration getUnknownTypeGrace() {
+			return this.unknownTypeGrace;
+		}
+
+		public void setUnknownTypeGrace(Duration unknownTypeGrace) {
+			this.unknownTypeGrace = unknownTypeGrace;
 		}
 
 		public int getMaxStalls() {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -103,10 +104,17 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/** Stops every worker and returns once they have stopped. */
 	@Override
 	public void stop() {
-		stop(() -> {
-		});
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
@@ -173,15 +181,26 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 		boolean sharded = stores.size() > queueNames.size();
 		Worker.Builder builder = Worker.builderForStores(stores)
 			.rotateStores(sharded && queueNames.size() == 1)
+			.id(workerId(name))
 			.concurrency(concurrency)
 			.timeout(this.properties.getJobs().getTimeout())
+			.unknownTypeGrace(this.properties.getJobs().getUnknownTypeGrace())
 			.retryPolicy(this.retryPolicy)
 			.shutdownTimeout(this.properties.getWorker().getShutdownTimeout())
 			.virtualThreads(this.properties.getWorker().isVirtualThreads())
 			.listener(listener);
+		if (this.properties.getWorker().getMaxStuckHandlers() != null) {
+			builder.maxStuckHandlers(this.properties.getWorker().getMaxStuckHandlers());
+		}
 		// Every worker can run every type: a dispatch may send a job to any queue.
 		this.endpoints.values().forEach((endpoint) -> builder.handleJob(endpoint.type(), endpoint::invoke, endpoint.options()));
 		return new WorkerContainer(name, builder.build());
+	}
+
+
+	/** {@code <container>:<pid>@<host>}: which worker of which process, readable in logs and failures. */
+	private static String workerId(String container) {
+		return container + ":" + java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
 	}
 
 }

@@ -8,13 +8,15 @@ import org.springframework.boot.health.contributor.Health;
 
 import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.queue.JobQueue;
+import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.spring.container.WorkerContainer;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
- * UP when Redis answers and this node's workers run; DOWN when Redis is unreachable or a worker
- * stopped while the application runs. Details list each queue's counts and each worker's state.
+ * UP when Redis answers and this node's workers run; DOWN when Redis is unreachable, a worker stopped
+ * or failed while the application runs, or a worker has as many stuck handlers (abandoned, ignoring
+ * interrupts) as it covers. Details list each queue's counts and each worker's state.
  */
 public class JobQueueHealthIndicator extends AbstractHealthIndicator {
 
@@ -45,14 +47,29 @@ public class JobQueueHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("workers", "disabled on this node (jobqueue.worker.enabled=false)");
 			return;
 		}
-		Map<String, String> workers = new LinkedHashMap<>();
-		boolean allRunning = true;
+		Map<String, Object> workers = new LinkedHashMap<>();
+		boolean healthy = true;
 		for (WorkerContainer container : this.registry.containers()) {
-			workers.put(container.name(), container.isRunning() ? "running" : "stopped");
-			allRunning &= container.isRunning();
+			Worker worker = container.worker();
+			Map<String, Object> detail = new LinkedHashMap<>();
+			if (worker.failure() != null) {
+				detail.put("state", "failed");
+				detail.put("error", worker.failure().toString());
+				healthy = false;
+			}
+			else {
+				detail.put("state", container.isRunning() ? "running" : "stopped");
+				healthy &= container.isRunning();
+			}
+			detail.put("stuckHandlers", worker.stuckHandlers());
+			if (worker.stuckHandlers() > 0 && worker.stuckHandlers() >= worker.maxStuckHandlers()) {
+				detail.put("problem", "as many handlers ignore interrupts as the worker covers: it runs fewer jobs");
+				healthy = false;
+			}
+			workers.put(container.name(), detail);
 		}
 		builder.withDetail("workers", workers);
-		if (this.registry.isRunning() && !allRunning) {
+		if (this.registry.isRunning() && !healthy) {
 			builder.down();
 		}
 	}

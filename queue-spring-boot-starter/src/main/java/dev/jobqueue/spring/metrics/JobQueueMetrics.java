@@ -10,27 +10,33 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.worker.JobExecutionListener;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 import dev.jobqueue.spring.queue.QueueStatsCache;
 
 /**
- * Micrometer meters of the job queue: counters of completed, failed, retried and dead-lettered jobs
- * and timers of run and wait time (tagged queue and type), and gauges of each queue's jobs per
- * state. Outcomes are counted only once they are written to Redis.
+ * Micrometer meters of the job queue: counters of completed, failed, retried, dead-lettered, handed-back
+ * and cancelled jobs and timers of run and wait time (tagged queue and type), a counter of dead letters
+ * removed by retention, and gauges of each queue's jobs per state. Outcomes are counted only once they are
+ * written to Redis.
  */
 public class JobQueueMetrics implements MeterBinder, JobExecutionListener {
 
 	private final JobQueues queues;
 
+	private final JobHandlerEndpointRegistry workers;
+
 	private final QueueStatsCache stats;
 
 	private volatile MeterRegistry registry;
 
-	public JobQueueMetrics(JobQueues queues) {
+	public JobQueueMetrics(JobQueues queues, JobHandlerEndpointRegistry workers) {
 		this.queues = queues;
+		this.workers = workers;
 		this.stats = new QueueStatsCache(queues, Duration.ofSeconds(1));
 	}
 
@@ -45,6 +51,10 @@ public class JobQueueMetrics implements MeterBinder, JobExecutionListener {
 			gauge(registry, queue, "dead", QueueStats::dead);
 			gauge(registry, queue, "completed", QueueStats::completed);
 		}
+		Gauge.builder("jobqueue.worker.stuck.handlers", this.workers,
+				(workers) -> workers.containers().stream().mapToInt((container) -> container.worker().stuckHandlers()).sum())
+			.description("Abandoned handlers that ignore interrupts and still hold their thread")
+			.register(registry);
 	}
 
 	private void gauge(MeterRegistry registry, String queue, String state, ToLongFunction<QueueStats> count) {
@@ -81,6 +91,25 @@ public class JobQueueMetrics implements MeterBinder, JobExecutionListener {
 		count("jobqueue.jobs.failed", "Failed attempts", job);
 		count("jobqueue.jobs.dead", "Jobs moved to the dead-letter queue", job);
 		time(job, took, "failed");
+	}
+
+	@Override
+	public void onHandedBack(LeasedJob job, StopReason reason) {
+		count("jobqueue.jobs.handed.back", "Jobs a worker gave back without a failure", job);
+	}
+
+	@Override
+	public void onCancelled(LeasedJob job) {
+		count("jobqueue.jobs.cancelled", "Jobs cancelled while they ran", job);
+	}
+
+	@Override
+	public void onDeadLettersTrimmed(String queue, long count) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			Counter.builder("jobqueue.dead.trimmed").description("Dead letters removed by the dead-letter retention")
+				.tags("queue", queue).register(registry).increment(count);
+		}
 	}
 
 	private void count(String name, String description, LeasedJob job) {

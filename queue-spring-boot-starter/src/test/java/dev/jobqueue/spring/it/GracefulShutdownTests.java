@@ -18,6 +18,7 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Closing the application lets a running job finish before the workers stop. */
@@ -47,6 +48,41 @@ class GracefulShutdownTests {
 		RedisJobQueue queue = new RedisJobQueue(LocalRedisServer.shared().client(), "default",
 				QueueOptions.defaults().withKeyPrefix("graceful"));
 		assertThat(queue.get(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+	}
+
+
+	@Test
+	void aJobStillRunningAtTheShutdownTimeoutIsHandedBackBeforeTheRedisClientCloses() throws Exception {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestJobsApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.data.redis.port=" + LocalRedisServer.shared().port(), "jobqueue.key-prefix=handback",
+					"jobqueue.worker.shutdown-timeout=1s")
+			.run();
+		Handlers handlers = context.getBean(Handlers.class);
+		String id = context.getBean(JobDispatcher.class).dispatch("slow", "report-2").id();
+		assertThat(handlers.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+		context.close();
+
+		RedisJobQueue queue = new RedisJobQueue(LocalRedisServer.shared().client(), "default",
+				QueueOptions.defaults().withKeyPrefix("handback"));
+		assertThat(queue.get(id).orElseThrow()).satisfies((info) -> {
+			assertThat(info.state()).isEqualTo(JobState.PENDING);
+			assertThat(info.failures()).isZero();
+			assertThat(info.stalls()).isZero();
+		});
+		handlers.slowRelease.countDown();
+	}
+
+	@Test
+	void aShutdownTimeoutThatCannotFitSpringsShutdownPhaseIsAStartUpError() {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(TestJobsApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.data.redis.port=" + LocalRedisServer.shared().port(), "jobqueue.key-prefix=phase",
+					"jobqueue.worker.shutdown-timeout=30s");
+
+		assertThatThrownBy(application::run).hasStackTraceContaining("jobqueue.worker.shutdown-timeout (30 s)")
+			.hasStackTraceContaining("spring.lifecycle.timeout-per-shutdown-phase (30 s)");
 	}
 
 }

@@ -170,7 +170,8 @@ class JobQueueEndToEndTests {
 		assertThat(health.get("status").asString()).isEqualTo("UP");
 		assertThat(health.get("details").get("queues").has("emails")).isTrue();
 		assertThat(health.get("details").get("queues").get("default").has("ready")).isTrue();
-		assertThat(health.get("details").get("workers").get("emails").asString()).isEqualTo("running");
+		assertThat(health.get("details").get("workers").get("emails").get("state").asString()).isEqualTo("running");
+		assertThat(health.get("details").get("workers").get("emails").get("stuckHandlers").asInt()).isZero();
 	}
 
 	@Test

@@ -22,14 +22,17 @@ import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.queue.JobQueue;
+import dev.jobqueue.core.schedule.ScheduleStatus;
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.container.WorkerContainer;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
  * The {@code jobqueue} actuator endpoint: counts per queue, a queue's dead letters, a job by id,
- * and, when its access is unrestricted ({@code management.endpoint.jobqueue.access=unrestricted}),
- * retrying, purging, deleting and cancelling jobs.
+ * the schedules with their next fires, and, when its access is unrestricted
+ * ({@code management.endpoint.jobqueue.access=unrestricted}), retrying, purging, deleting and cancelling
+ * jobs and triggering, pausing and resuming schedules.
  * <p>
  * With a write role (Spring Security present), write operations answer 403 to callers without it,
  * whatever the application's security rules let through. Read views show every caller ids, types,
@@ -49,15 +52,20 @@ public class JobQueueEndpoint {
 
 	private final Show showDetails;
 
+	private final Scheduler scheduler;
+
 	/**
 	 * @param writeRole the role write operations need; {@code null} lets every caller who reaches them write
 	 * @param showDetails who sees jobs' data; "authorized" means holding {@code writeRole}
+	 * @param scheduler the schedules to list and operate, or {@code null}
 	 */
-	public JobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry, String writeRole, Show showDetails) {
+	public JobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry, String writeRole, Show showDetails,
+			Scheduler scheduler) {
 		this.queues = queues;
 		this.registry = registry;
 		this.writeRole = writeRole;
 		this.showDetails = showDetails;
+		this.scheduler = scheduler;
 	}
 
 	/** Every queue's counts and this node's workers. */
@@ -70,9 +78,53 @@ public class JobQueueEndpoint {
 			workers.put(container.name(), Map.of("queues", container.queues(), "running", container.isRunning(),
 					"active", container.worker().activeCount()));
 		}
-		return Map.of("queues", queues, "workers", workers, "handlers", this.registry.endpoints().stream()
-			.map((endpoint) -> Map.of("type", endpoint.type(), "queue", endpoint.queue(), "method", endpoint.describe()))
-			.toList());
+		Map<String, Object> all = new LinkedHashMap<>(Map.of("queues", queues, "workers", workers, "handlers",
+				this.registry.endpoints().stream()
+					.map((endpoint) -> Map.of("type", endpoint.type(), "queue", endpoint.queue(), "method",
+							endpoint.describe()))
+					.toList()));
+		if (this.scheduler != null) {
+			all.put("schedules", this.scheduler.list().stream().map(JobQueueEndpoint::describe).toList());
+		}
+		return all;
+	}
+
+	/** {@code POST schedules/<name>/trigger|pause|resume}: runs a schedule's job now, pauses or resumes it. */
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> scheduleAction(@Selector String section, @Selector String name,
+			@Selector String action, SecurityContext security) {
+		if (!mayWrite(security)) {
+			return refused();
+		}
+		if (!"schedules".equals(section) || this.scheduler == null
+				|| this.scheduler.schedules().stream().noneMatch((schedule) -> schedule.name().equals(name))) {
+			throw new InvalidEndpointRequestException("No schedule '" + name + "'", "No such schedule");
+		}
+		return new WebEndpointResponse<>(switch (action) {
+			case "trigger" -> Map.of("action", action, "job", this.scheduler.trigger(name));
+			case "pause" -> {
+				this.scheduler.pause(name);
+				yield Map.of("action", action, "done", true);
+			}
+			case "resume" -> {
+				this.scheduler.resume(name);
+				yield Map.of("action", action, "done", true);
+			}
+			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "'",
+					"Unknown action; use trigger, pause or resume");
+		});
+	}
+
+	private static Map<String, Object> describe(ScheduleStatus status) {
+		Map<String, Object> schedule = new LinkedHashMap<>();
+		schedule.put("name", status.name());
+		schedule.put("when", status.description());
+		schedule.put("jobType", status.jobType());
+		schedule.put("queue", status.queue());
+		schedule.put("paused", status.paused());
+		putIfPresent(schedule, "lastFire", status.lastFire());
+		schedule.put("nextFires", status.nextFires().stream().map(Instant::toString).toList());
+		return schedule;
 	}
 
 	/** One queue's counts and its newest dead letters. */

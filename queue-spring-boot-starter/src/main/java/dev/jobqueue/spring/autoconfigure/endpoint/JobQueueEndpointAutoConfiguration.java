@@ -2,6 +2,7 @@ package dev.jobqueue.spring.autoconfigure.endpoint;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.PropertiesEndpointAccessResolver;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -16,9 +17,11 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.ClassUtils;
 
+import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.actuate.endpoint.JobQueueEndpoint;
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
 import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
+import dev.jobqueue.spring.autoconfigure.coordination.JobQueueCoordinationAutoConfiguration;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 
@@ -28,7 +31,7 @@ import dev.jobqueue.spring.queue.JobQueues;
  * without it, unrestricted access is logged as a warning at start-up, since anyone who reaches the
  * endpoint can then change jobs.
  */
-@AutoConfiguration(after = JobQueueAutoConfiguration.class)
+@AutoConfiguration(after = { JobQueueAutoConfiguration.class, JobQueueCoordinationAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(JobQueues.class)
 @ConditionalOnAvailableEndpoint(JobQueueEndpoint.class)
@@ -41,7 +44,7 @@ public class JobQueueEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobQueueEndpoint jobQueueEndpoint(JobQueues queues, JobHandlerEndpointRegistry registry,
-			JobQueueProperties properties, ApplicationContext context) {
+			JobQueueProperties properties, ApplicationContext context, ObjectProvider<Scheduler> scheduler) {
 		JobQueueProperties.Actuator actuator = properties.getActuator();
 		boolean security = ClassUtils.isPresent(SPRING_SECURITY, context.getClassLoader());
 		if (!security && new PropertiesEndpointAccessResolver(context.getEnvironment())
@@ -56,7 +59,7 @@ public class JobQueueEndpointAutoConfiguration {
 					+ "endpoint's write operations need a role");
 		}
 		return new JobQueueEndpoint(queues, registry, security ? actuator.getWriteRole() : null,
-				Show.valueOf(actuator.getShowDetails().name()));
+				Show.valueOf(actuator.getShowDetails().name()), scheduler.getIfAvailable());
 	}
 
 }

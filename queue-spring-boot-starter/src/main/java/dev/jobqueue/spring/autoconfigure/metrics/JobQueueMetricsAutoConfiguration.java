@@ -10,6 +10,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
+import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.metrics.JobQueueMetrics;
 import dev.jobqueue.spring.queue.JobQueues;
 
@@ -22,8 +23,8 @@ public class JobQueueMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueueMetrics jobQueueMetrics(JobQueues queues) {
-		return new JobQueueMetrics(queues);
+	JobQueueMetrics jobQueueMetrics(JobQueues queues, JobHandlerEndpointRegistry workers) {
+		return new JobQueueMetrics(queues, workers);
 	}
 
 }
