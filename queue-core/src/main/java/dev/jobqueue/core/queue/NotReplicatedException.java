@@ -11,6 +11,8 @@ public class NotReplicatedException extends RuntimeException {
 
 	private final transient List<EnqueueResult> results;
 
+	private final String where;
+
 	private final int replicas;
 
 	private final long confirmed;
@@ -20,9 +22,16 @@ public class NotReplicatedException extends RuntimeException {
 		super("Stored " + results.size() + " job(s) in " + where + " (first: " + results.get(0).id() + ") but only "
 				+ confirmed + " of " + replicas + " replica(s) confirmed them in time: stored, not yet replicated; a "
 				+ "failover of the master now could lose them");
+		this.where = where;
 		this.results = List.copyOf(results);
 		this.replicas = replicas;
 		this.confirmed = confirmed;
+	}
+
+	/** The same failure told about job {@code id} alone, for a caller whose job was sent together with others. */
+	public NotReplicatedException about(String id) {
+		List<EnqueueResult> own = this.results.stream().filter((result) -> result.id().equals(id)).toList();
+		return own.isEmpty() ? this : new NotReplicatedException(this.where, own, this.replicas, this.confirmed);
 	}
 
 	/** What the enqueue did, job by job, as if it had succeeded. */

@@ -79,7 +79,13 @@ public class RedisJobQueue implements JobQueue {
 	/** Adds a job; enqueues from many threads at once are sent together, in few script calls. */
 	@Override
 	public EnqueueResult enqueue(Job job) {
-		return this.combiner.enqueue(new Enqueue(job));
+		try {
+			return this.combiner.enqueue(new Enqueue(job));
+		}
+		catch (NotReplicatedException ex) {
+			// Sent together with other callers' jobs: this caller hears of its own.
+			throw ex.about(job.id());
+		}
 	}
 
 	/**

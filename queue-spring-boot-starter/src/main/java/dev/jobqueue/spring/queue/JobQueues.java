@@ -11,6 +11,7 @@ import java.util.List;
 
 import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.JobStore;
+import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.shard.ShardedQueue;
 
@@ -59,6 +60,12 @@ public final class JobQueues implements AutoCloseable {
 
 	public Collection<JobQueue> all() {
 		return this.byName.values();
+	}
+
+	/** The settings queue {@code name} was created with (those of its shards, for a sharded queue). */
+	public QueueOptions options(String name) {
+		JobQueue queue = get(name);
+		return (queue instanceof ShardedQueue sharded) ? sharded.shards().get(0).options() : ((RedisJobQueue) queue).options();
 	}
 
 	/** The stores a worker runs a queue's jobs from: its one store, or its shards'. */
