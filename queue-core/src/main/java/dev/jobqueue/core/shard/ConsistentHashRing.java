@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class ConsistentHashRing {
 
-	static final int POINTS = 160;
+	static final int POINTS = 1_000;
 
 	private final long[] points;
 

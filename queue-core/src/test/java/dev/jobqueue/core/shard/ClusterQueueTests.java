@@ -219,7 +219,7 @@ class ClusterQueueTests {
 		hash.enqueueAll(jobs);
 		List<Long> hashed = hash.sizePerShard();
 		assertThat(hashed.stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000);
-		// 160 ring points per shard keep every shard within 15% of a third.
+		// 1,000 ring points per shard keep every shard well within 15% of a third.
 		assertThat(hashed).allSatisfy((size) -> assertThat(size).isBetween(2_833L, 3_833L));
 		for (Job job : jobs.subList(0, 100)) {
 			int shard = hash.shardFor(job);
