@@ -179,14 +179,18 @@ public final class ShardedQueue implements JobQueue {
 		return this.down.get(shard) == 0;
 	}
 
-	/** The shard a job would go to now (its id's shard for caller-chosen ids and the hash strategy). */
+	/**
+	 * Picks the shard of a new job: its id's shard for caller-chosen ids and the hash strategy (which has no side
+	 * effect), else the next up shard in turn or the least loaded one (which counts the job there).
+	 */
 	public int shardFor(Job job) {
 		int count = numShards();
 		if (this.strategy == ShardStrategy.HASH || job.idempotent()) {
 			int shard = this.ring.shardOf(job.id());
 			if (!isUp(shard)) {
 				throw new ShardUnavailableException(this.name, tag(shard), "job " + job.id() + " belongs to it and is "
-						+ "not sent elsewhere; it was found down and is checked again every second", null);
+						+ "not sent elsewhere; it was found down and is used again once a background check finds it up",
+						null);
 			}
 			return shard;
 		}
