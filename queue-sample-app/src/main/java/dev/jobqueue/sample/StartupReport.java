@@ -31,7 +31,9 @@ class StartupReport {
 				    job status:                     curl {}/jobs/<queue>/<id>
 				    payment webhook (Stripe-signed, secret in application.yml): POST {}/webhooks/payments
 				    actuator: {}/actuator/health  {}/actuator/prometheus  {}/actuator/jobqueue
-				""", redis, base, base, base, base, base, base, base, base, base);
+				    dashboard: {}{}
+				""", redis, base, base, base, base, base, base, base, base, base, base,
+				environment.getProperty("jobqueue.dashboard.path", "/jobqueue"));
 	}
 
 }

@@ -102,6 +102,13 @@ class SampleApplicationTests {
 			.contains("jobqueue_jobs_dead_total{queue=\"default\",type=\"flaky_task\"}");
 	}
 
+	@Test
+	void theDashboardShowsTheSamplesQueues() throws Exception {
+		HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/jobqueue")));
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("data-queue=\"emails\"", "data-queue=\"payments\"", "data-queue=\"reports\"");
+	}
+
 	private JsonNode awaitState(String queue, String id, String state) throws Exception {
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
 			JsonNode status = get("/jobs/" + queue + "/" + id);

@@ -67,19 +67,41 @@ final class EnqueueCombiner {
 		return result;
 	}
 
-	/** Sends batches until nothing waits; returns at once when another caller is sending (it takes ours along). */
+	/**
+	 * Sends batches until nothing waits; returns at once when another caller is sending (it takes ours along).
+	 * Futures are completed after the flag is released: a callback that enqueues again must find it free.
+	 */
 	private void drain() {
 		while (this.sending.compareAndSet(false, true)) {
+			List<Pending> batch;
+			List<EnqueueResult> results = null;
+			Throwable failure = null;
 			try {
-				List<Pending> batch;
-				while (!(batch = take()).isEmpty()) {
-					send(batch);
+				batch = take();
+				if (!batch.isEmpty()) {
+					try {
+						results = this.store.enqueue(batch.stream().map(Pending::request).toList());
+					}
+					catch (Throwable ex) {
+						failure = ex;
+					}
 				}
 			}
 			finally {
 				this.sending.set(false);
 			}
-			// A request added after the last take, while this caller still held the flag, is sent now.
+			for (int i = 0; i < batch.size(); i++) {
+				if (failure != null) {
+					batch.get(i).result().completeExceptionally(failure);
+				}
+				else {
+					batch.get(i).result().complete(results.get(i));
+				}
+			}
+			if (failure instanceof Error error) {
+				throw error;
+			}
+			// A request added after the last take, while the flag was held, is sent now.
 			if (this.waiting.isEmpty()) {
 				return;
 			}
@@ -93,18 +115,6 @@ final class EnqueueCombiner {
 			batch.add(next);
 		}
 		return batch;
-	}
-
-	private void send(List<Pending> batch) {
-		try {
-			List<EnqueueResult> results = this.store.enqueue(batch.stream().map(Pending::request).toList());
-			for (int i = 0; i < batch.size(); i++) {
-				batch.get(i).result().complete(results.get(i));
-			}
-		}
-		catch (RuntimeException ex) {
-			batch.forEach((pending) -> pending.result().completeExceptionally(ex));
-		}
 	}
 
 	private ExecutorService sender() {

@@ -13,6 +13,7 @@ import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 
 import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.redis.RedisErrors;
 import dev.jobqueue.core.redis.RedisScript;
@@ -122,6 +123,7 @@ public class RedisJobStore implements JobStore {
 			List<String> args = new ArrayList<>();
 			args.add("");
 			args.add(String.valueOf(this.options.idempotencyWindow().toMillis()));
+			args.add(JobIds.next());
 			List<String> extraKeys = new ArrayList<>();
 			int to = from;
 			long bytes = 0;
@@ -322,6 +324,7 @@ public class RedisJobStore implements JobStore {
 	@Override
 	public SettleResult settle(List<Settlement> settlements) {
 		List<Boolean> settled = new ArrayList<>(settlements.size());
+		List<Boolean> cancelled = new ArrayList<>(settlements.size());
 		long trimmed = 0;
 		Retention completed = this.options.completed();
 		Retention dead = this.options.dead();
@@ -344,11 +347,13 @@ public class RedisJobStore implements JobStore {
 			}
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
 			for (int i = 0; i < batch.size(); i++) {
-				settled.add(asLong(reply.get(i)) == 1);
+				long code = asLong(reply.get(i));
+				settled.add(code != 0);
+				cancelled.add(code == 2);
 			}
 			trimmed += asLong(reply.get(batch.size()));
 		}
-		return new SettleResult(settled, trimmed);
+		return new SettleResult(settled, cancelled, trimmed);
 	}
 
 	private void addOutcome(List<String> args, Outcome outcome) {

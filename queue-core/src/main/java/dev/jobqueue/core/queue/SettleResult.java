@@ -7,7 +7,9 @@ import java.util.List;
  *
  * @param settled per settlement, in order: {@code true} written, {@code false} refused because the lease is no
  * longer held (nothing was written for it)
+ * @param cancelled per settlement, in order: {@code true} when it was written as cancelled instead, because
+ * the job's cancel was requested meanwhile and its own outcome would have run it again
  * @param deadLettersTrimmed dead letters removed by the dead-letter retention while settling
  */
-public record SettleResult(List<Boolean> settled, long deadLettersTrimmed) {
+public record SettleResult(List<Boolean> settled, List<Boolean> cancelled, long deadLettersTrimmed) {
 }

@@ -17,7 +17,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisErrors {
 
 	private static final List<String> TRANSIENT_REPLIES = List.of("LOADING", "BUSY", "OOM", "READONLY", "TRYAGAIN",
-			"CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS", "UNBLOCKED");
+			"CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS", "UNBLOCKED", "MISCONF");
 
 	private RedisErrors() {
 	}
@@ -35,7 +35,9 @@ public final class RedisErrors {
 			if (cause instanceof JedisDataException && cause.getMessage() != null) {
 				String message = cause.getMessage();
 				for (String reply : TRANSIENT_REPLIES) {
-					if (message.startsWith(reply) || message.contains(" " + reply + " ") || message.contains("-" + reply)) {
+					// Whole words only: BUSYGROUP and BUSYKEY are answers, not a busy server.
+					if (message.equals(reply) || message.startsWith(reply + " ") || message.contains(" " + reply + " ")
+							|| message.contains("-" + reply + " ")) {
 						return true;
 					}
 				}

@@ -63,8 +63,9 @@ final class IdleWait implements AutoCloseable {
 	}
 
 	/**
-	 * Blocks until a wait returns, signalled or at {@code timeout}, or at most {@link #GRACE} longer; {@code true}
-	 * when signalled.
+	 * Blocks until a wait returns, signalled or at {@code timeout}, or at most {@link #GRACE} longer. Returns
+	 * {@code true} when the worker should look at its queues now: signalled, or a wait failed or is stuck on a
+	 * silent connection (signals cannot be relied on then).
 	 */
 	boolean await(Duration timeout) throws InterruptedException {
 		double seconds = Math.max(timeout.toMillis(), 10) / 1000.0;
@@ -79,6 +80,7 @@ final class IdleWait implements AutoCloseable {
 					}
 					catch (RuntimeException ex) {
 						// The fetching thread meets the same failure on its next lease call and reports it.
+						this.signalled.set(true);
 					}
 					finally {
 						group.waiting().set(false);
@@ -87,9 +89,9 @@ final class IdleWait implements AutoCloseable {
 				});
 			}
 		}
-		this.returned.tryAcquire(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+		boolean returned = this.returned.tryAcquire(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
 		this.returned.drainPermits();
-		return this.signalled.getAndSet(false);
+		return this.signalled.getAndSet(false) || !returned;
 	}
 
 	@Override

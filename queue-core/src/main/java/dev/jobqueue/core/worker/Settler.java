@@ -119,7 +119,15 @@ final class Settler implements Runnable {
 					this.outage.failed("writing job outcomes", ex);
 					batch.removeIf(this::tooLate);
 					sentAgain = true;
-					sleep(pause);
+					if (!sleep(pause)) {
+						// Stopped past its time: what is left is never written, and runs again after its lease.
+						logger.warn("Gave up writing {} job outcomes at shutdown: Redis could not be reached; the jobs run "
+								+ "again once their leases expire", batch.size() + this.pending.size());
+						batch.forEach(this.listener::givenUp);
+						this.pending.forEach(this.listener::givenUp);
+						this.pending.clear();
+						return;
+					}
 					pause = Math.min(pause * 2, 1_000);
 				}
 				else {
@@ -155,6 +163,9 @@ final class Settler implements Runnable {
 						this.pending.add(new Pending(item.attempt(),
 								new Settlement(item.settlement().lease(), new Outcome.FinishedLate())));
 					}
+					if (result.cancelled().get(i)) {
+						item = new Pending(item.attempt(), new Settlement(item.settlement().lease(), new Outcome.Cancelled()));
+					}
 					this.listener.written(item, settled, sentAgain);
 				}
 				if (result.deadLettersTrimmed() > 0) {
@@ -179,12 +190,15 @@ final class Settler implements Runnable {
 		return false;
 	}
 
-	private static void sleep(long millis) {
+	/** {@code false} when interrupted: the settler was stopped. */
+	private static boolean sleep(long millis) {
 		try {
 			Thread.sleep(millis);
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

@@ -50,6 +50,12 @@ public final class Worker implements AutoCloseable {
 	/** How long a job of a type no handler knows is handed back before it is dead-lettered (rolling deploys). */
 	public static final Duration DEFAULT_UNKNOWN_TYPE_GRACE = Duration.ofMinutes(10);
 
+	/** Longest single blocking wait of an idle worker. */
+	private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+
+	/** How often an idle worker that was not signalled looks at its queues all the same. */
+	private static final Duration RELOOK = Duration.ofSeconds(60);
+
 	/** How often attempts are checked against their timeout and their lease's local deadline. */
 	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
 
@@ -128,8 +134,9 @@ public final class Worker implements AutoCloseable {
 		Duration shortestLease = this.stores.stream().map((store) -> store.options().leaseDuration())
 			.min(Duration::compareTo).orElseThrow();
 		this.heartbeatInterval = shortestLease.dividedBy(3);
+		// Like BullMQ's stalled-job check: once a lease length, at most every 30 s.
 		this.reapInterval = (builder.reapInterval != null) ? builder.reapInterval
-				: clamp(shortestLease.dividedBy(2), Duration.ofMillis(100), Duration.ofSeconds(5));
+				: clamp(shortestLease, Duration.ofMillis(100), Duration.ofSeconds(30));
 		this.trimInterval = builder.trimInterval;
 		this.virtualThreads = builder.virtualThreads;
 		this.rotateStores = builder.rotateStores;
@@ -422,23 +429,33 @@ public final class Worker implements AutoCloseable {
 				if (this.stopWhenEmpty && this.runner.isIdle()) {
 					break;
 				}
-				try {
-					this.idleWait.await(idleWait(nextDue));
-				}
-				catch (RuntimeException ex) {
-					this.outage.failed("waiting for jobs", ex);
-				}
+				waitForWork(nextDue);
 			}
 		}
 	}
 
-	/** How long an idle worker may block: until work may be due, and never long enough to miss it. */
-	private static Duration idleWait(Duration nextDue) {
-		Duration wait = RedisJobQueue.MAX_IDLE_WAIT;
-		if (nextDue != null && nextDue.compareTo(wait) < 0) {
-			wait = nextDue;
+	/**
+	 * An idle worker blocks until an enqueue signals work, a delayed job it knows of is due, or
+	 * {@link #RELOOK} has passed (in case a signal went to another worker): about one Redis call every few
+	 * seconds, however many queues it serves. Every enqueue, delayed ones included, and every retry signals.
+	 */
+	private void waitForWork(Duration nextDue) throws InterruptedException {
+		long now = System.nanoTime();
+		long until = now + RELOOK.toNanos();
+		if (nextDue != null) {
+			until = Math.min(until, now + nextDue.toNanos());
 		}
-		return wait.isNegative() ? Duration.ZERO : wait;
+		while (this.fetching && until - (now = System.nanoTime()) > 0) {
+			try {
+				if (this.idleWait.await(Duration.ofNanos(Math.min(until - now, MAX_BLOCK.toNanos())))) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				this.outage.failed("waiting for jobs", ex);
+				return;
+			}
+		}
 	}
 
 	private int acquireSlots() throws InterruptedException {
@@ -587,7 +604,7 @@ public final class Worker implements AutoCloseable {
 			return this;
 		}
 
-		/** How often expired leases are looked for (default: half the shortest lease, 100 ms to 5 s). */
+		/** How often expired leases are looked for (default: the shortest lease, 100 ms to 30 s). */
 		public Builder reapInterval(Duration reapInterval) {
 			this.reapInterval = reapInterval;
 			return this;

@@ -20,8 +20,9 @@ for _, entry in ipairs({ { 'completed', K_COMPLETED }, { 'cancelled', K_CANCELLE
 end
 local removed = redis.call('ZREM', K_SCHEDULED, id) + redis.call('ZREM', K_RETRY, id) + redis.call('ZREM', K_PRIO, id)
 if removed == 0 then
-  -- Pending in ready or stalled: removing it there would take time proportional to the list.
-  redis.call('HSET', K_TOMBSTONES, id, '1')
+  -- Pending in ready or stalled: removing it there would take time proportional to the list. One tombstone per
+  -- cancelled occurrence: the same id may sit there twice (cancelled, forgotten, enqueued and cancelled again).
+  redis.call('HINCRBY', K_TOMBSTONES, id, 1)
 end
 local now = now_ms()
 redis.call('ZADD', K_CANCELLED, now, id)

@@ -26,7 +26,7 @@ all under one hash tag (see QueueKeys):
  token       string last fencing token granted; never lower than Redis's clock in ms * 1000
  wake        list   wake-up signals for idle workers blocked on BLPOP
  stalled     list   ids of jobs whose lease expired (suspects: a worker runs at most one at a time)
- tombstones  hash   id -> 1 for a cancelled job whose id still sits in ready or stalled: dropped when popped
+ tombstones  hash   id -> occurrences of a cancelled id still in ready or stalled: each is dropped when popped
  cancels     hash   id -> 1 for an active job whose cancel was requested: its worker stops it at the next heartbeat
  reaped      hash   id -> token of its lease the reaper reclaimed: if that attempt had in fact finished (its outcome
                     could not be written in time), its worker says so later and the stall is taken back ]]

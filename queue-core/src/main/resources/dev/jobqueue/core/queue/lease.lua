@@ -27,7 +27,13 @@ local max = tonumber(ARGV[1])
 local tombstoned = redis.call('HLEN', K_TOMBSTONES) > 0
 -- Drops ids of cancelled jobs still sitting in a list; each tombstone drops one occurrence.
 local function live(id)
-  if tombstoned and redis.call('HDEL', K_TOMBSTONES, id) == 1 then return false end
+  if not tombstoned then return true end
+  local left = redis.call('HINCRBY', K_TOMBSTONES, id, -1)
+  if left >= 0 then
+    if left == 0 then redis.call('HDEL', K_TOMBSTONES, id) end
+    return false
+  end
+  redis.call('HDEL', K_TOMBSTONES, id)
   return true
 end
 
@@ -54,7 +60,12 @@ if #ids < max then
   local low = redis.call('ZRANGEBYSCORE', K_PRIO, '0', '+inf', 'LIMIT', 0, max - #ids)
   if #low > 0 then call_chunked('ZREM', K_PRIO, low); take(low) end
 end
-if promoted > #ids then wake(promoted - #ids) end
+if promoted > #ids then
+  wake(promoted - #ids)
+elseif #ids == max and redis.call('LLEN', K_READY) + redis.call('ZCARD', K_PRIO) > 0 then
+  -- Work is left: pass the wake-up on, so idle workers do not sleep through a burst bigger than the signals.
+  wake(1)
+end
 
 if #ids == 0 then
   local next_due = -1

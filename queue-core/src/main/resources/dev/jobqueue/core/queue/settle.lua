@@ -19,7 +19,10 @@ then per attempt: id, fencing token, outcome, value, error JSON, then its effect
           'l' finished late: its outcome could not be written before the lease ran out and the reaper reclaimed
               the job; needs no lease: the token must be the one reclaimed, and the stall is taken back
 Jobs handed back in one call go to the front of the line in turn: give them newest first.
-Returns: { per attempt 1 settled or 0 refused (the lease is no longer held), then dead letters trimmed } ]]
+An attempt whose job's cancel was requested meanwhile ends cancelled instead of 'r', 'h' or 'k': the job would
+otherwise run again after its caller was told it stops.
+Returns: { per attempt 1 settled, 2 settled as cancelled, or 0 refused (the lease is no longer held), then dead
+letters trimmed } ]]
 -- @include common
 
 local now = now_ms()
@@ -40,6 +43,7 @@ local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
 local out, completed, results, finished = {}, {}, {}, {}
 local woken, dead, kept = 0, 0, {}
+local cancelling = redis.call('HLEN', K_CANCELS) > 0
 for j = 1, n do
   local b = starts[j]
   local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -56,6 +60,10 @@ for j = 1, n do
   else
     out[j] = 1
     finished[#finished + 1] = id
+    if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k') and redis.call('HDEL', K_CANCELS, id) == 1 then
+      outcome = 'x'
+      out[j] = 2
+    end
     if outcome == 'c' then
       completed[#completed + 1] = id
       if keep > 0 and value ~= '' then
@@ -70,6 +78,7 @@ for j = 1, n do
         redis.call('HINCRBY', K_FAILURES, id, 1)
         redis.call('HSET', K_ERRORS, id, err)
         redis.call('ZADD', K_RETRY, now + tonumber(value), id)
+        woken = woken + 1
       elseif outcome == 'd' then
         redis.call('HINCRBY', K_FAILURES, id, 1)
         dead_letter(id, err, now)
@@ -77,6 +86,7 @@ for j = 1, n do
       elseif outcome == 'h' then
         if tonumber(value) > 0 then
           redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
+          woken = woken + 1
         else
           make_ready(id, true)
           woken = woken + 1
@@ -119,7 +129,7 @@ if #completed > 0 then
   end
 end
 for _, zset in ipairs(kept) do trim(zset, keep, max_age, now, 100) end
-if #finished > 0 and redis.call('HLEN', K_CANCELS) > 0 then call_chunked('HDEL', K_CANCELS, finished) end
+if #finished > 0 and cancelling then call_chunked('HDEL', K_CANCELS, finished) end
 if #finished > 0 and redis.call('HLEN', K_REAPED) > 0 then call_chunked('HDEL', K_REAPED, finished) end
 local trimmed = 0
 if dead > 0 then trimmed = trim(K_DEAD, dead_keep, dead_age, now, dead + 100) end

@@ -256,8 +256,11 @@ public class JobQueueProperties {
 		 */
 		private Duration timeout = Duration.ofMinutes(30);
 
-		/** How long a caller-chosen job id stays taken (an idempotency key), however soon the job is forgotten. */
-		private Duration idempotencyWindow = Duration.ofDays(1);
+		/**
+		 * How long a caller-chosen job id stays taken (an idempotency key), however soon the job is forgotten;
+		 * at least as long as every webhook's dedupe-window (3 days: senders retry that long).
+		 */
+		private Duration idempotencyWindow = Duration.ofDays(3);
 
 		/** Largest payload accepted at dispatch; a larger one is refused with an error naming this limit. */
 		private DataSize maxPayloadSize = DataSize.ofMegabytes(1);

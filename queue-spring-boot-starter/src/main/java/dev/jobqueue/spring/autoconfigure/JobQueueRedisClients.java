@@ -35,6 +35,9 @@ final class JobQueueRedisClients {
 	/** Fetchers block on Redis and handlers report progress: the pool must not be Jedis's default of 8. */
 	static final int MIN_CONNECTIONS = 32;
 
+	/** Longest wait for the reply of a blocking command (the workers' idle waits take at most a second or two). */
+	static final int BLOCKING_READ_TIMEOUT_MILLIS = 15_000;
+
 	private JobQueueRedisClients() {
 	}
 
@@ -44,6 +47,8 @@ final class JobQueueRedisClients {
 			.password(details.getPassword())
 			.timeoutMillis(millis(properties.getTimeout(), 5_000))
 			.connectionTimeoutMillis(millis(properties.getConnectTimeout(), 5_000))
+			// Idle workers block for at most a second or two: a blocking read that lasts far longer is a dead connection.
+			.blockingSocketTimeoutMillis(BLOCKING_READ_TIMEOUT_MILLIS)
 			.clientName(properties.getClientName());
 		SslBundle bundle = details.getSslBundle();
 		if (bundle != null || (details instanceof PropertiesRedisConnectionDetails fromProperties && fromProperties.usesSsl())) {

@@ -152,6 +152,16 @@ class JobQueueAutoConfigurationTests {
 							+ "jobqueue.webhooks.gh.tolerance"));
 	}
 
+	@Test
+	void aWebhookThatWouldRecogniseDeliveriesLongerThanItsQueueKeepsJobIdsFailsStartUp() {
+		new WebApplicationContextRunner().withConfiguration(ALL).withPropertyValues(
+				"spring.data.redis.port=" + redis.server().port(), "jobqueue.webhooks.gh.path=/hooks/gh",
+				"jobqueue.webhooks.gh.job-type=push", "jobqueue.webhooks.gh.secret=s",
+				"jobqueue.jobs.idempotency-window=1d").run((context) -> assertThat(context).hasFailed()
+					.getFailure().rootCause().hasMessageContaining("raise jobqueue.jobs.idempotency-window or lower "
+							+ "jobqueue.webhooks.gh.dedupe-window"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Handlers {
 

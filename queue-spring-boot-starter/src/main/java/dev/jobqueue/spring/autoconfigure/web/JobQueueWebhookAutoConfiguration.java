@@ -61,6 +61,13 @@ public class JobQueueWebhookAutoConfiguration {
 			String queue = (webhook.getQueue() != null) ? webhook.getQueue()
 					: registry.endpoint(webhook.getJobType()).map(MethodJobHandlerEndpoint::queue)
 						.orElse(properties.getDefaultQueue());
+			// A delivery is recognised through its job id, which the queue keeps taken for its idempotency window.
+			if (webhook.getDedupeWindow().compareTo(queues.options(queue).idempotencyWindow()) > 0) {
+				throw new IllegalStateException("Webhook '" + name + "' should recognise deliveries for "
+						+ webhook.getDedupeWindow() + " but queue '" + queue + "' keeps job ids taken for "
+						+ queues.options(queue).idempotencyWindow() + " only: raise jobqueue.jobs.idempotency-window "
+						+ "or lower " + prefix + "dedupe-window");
+			}
 			handlers.put(webhook.getPath(), new JobWebhookHandler(name, webhook.getJobType(), queues.get(queue),
 					verifier(webhook, secrets), webhook.getMaxBodySize().toBytes(), webhook.getMaxConcurrentReads(),
 					webhook.getReadTimeout(), webhook.getHeaders(), codec, Clock.systemUTC()));

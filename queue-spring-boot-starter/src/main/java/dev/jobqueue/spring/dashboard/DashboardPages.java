@@ -1,0 +1,540 @@
+package dev.jobqueue.spring.dashboard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobError;
+import dev.jobqueue.core.job.JobInfo;
+import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.monitor.JobPage;
+import dev.jobqueue.core.monitor.MinuteCount;
+import dev.jobqueue.core.monitor.RegisteredWorker;
+import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.schedule.ScheduleStatus;
+import dev.jobqueue.spring.dashboard.DashboardData.Overview;
+import dev.jobqueue.spring.dashboard.DashboardData.QueueRow;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Renders the dashboard's pages and the fragments that refresh them. Every value read from Redis or
+ * from the request goes through {@link Html#text} or {@link Html#escape}; the pages run no inline
+ * script (the assets come from the jar), so the content security policy can forbid it. Thread-safe.
+ */
+final class DashboardPages {
+
+	static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+	/** States in the order a job meets them, with what their time means. */
+	static final List<JobState> STATES = List.of(JobState.PENDING, JobState.SCHEDULED, JobState.ACTIVE,
+			JobState.RETRYING, JobState.COMPLETED, JobState.DEAD, JobState.CANCELLED, JobState.SKIPPED);
+
+	private static final Map<JobState, String> TIME_LABELS = Map.of(JobState.PENDING, "", JobState.SCHEDULED, "Due",
+			JobState.ACTIVE, "Lease until", JobState.RETRYING, "Next attempt", JobState.COMPLETED, "Finished",
+			JobState.DEAD, "Died", JobState.CANCELLED, "Cancelled", JobState.SKIPPED, "Skipped");
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.build();
+
+	/** Longest payload or result shown; a bigger one is cut, so that one job cannot make the page huge. */
+	private static final int MAX_SHOWN = 256 * 1024;
+
+	private final String base;
+
+	private final long refreshSeconds;
+
+	DashboardPages(String base, Duration refresh) {
+		this.base = base;
+		this.refreshSeconds = refresh.toSeconds();
+	}
+
+	/** What a page needs to know about the request and the user. */
+	record Context(boolean canWrite, boolean readOnly, String csrfField, String notice) {
+	}
+
+	// ---- pages
+
+	String overview(Context context, Overview overview) {
+		Html html = start("Overview", context, null);
+		overviewLive(html, overview);
+		return end(html);
+	}
+
+	String overviewFragment(Overview overview) {
+		Html html = new Html();
+		overviewLive(html, overview);
+		return html.toString();
+	}
+
+	String queue(Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs, boolean newestFirst,
+			int pageNumber, int pageSize) {
+		Html html = start(row.name(), context, row.name());
+		html.raw("<div class=\"title\"><h1>Queue ").text(row.name()).raw("</h1>");
+		if (context.canWrite()) {
+			String action = row.paused() ? "resume" : "pause";
+			html.raw("<form method=\"post\" action=\"").text(this.base + "/" + action).raw("\">")
+				.raw(context.csrfField()).raw("<input type=\"hidden\" name=\"queue\" value=\"").text(row.name())
+				.raw("\"><button class=\"button\" data-confirm=\"").text((row.paused() ? "Resume" : "Pause") + " queue " + row.name() + "?")
+				.raw("\">").text(row.paused() ? "Resume" : "Pause").raw("</button></form>");
+		}
+		html.raw("</div>");
+		queueLive(html, row, state);
+		jobList(html, context, row, state, page, jobs, newestFirst, pageNumber, pageSize);
+		return end(html);
+	}
+
+	String queueFragment(QueueRow row, JobState state) {
+		Html html = new Html();
+		queueLive(html, row, state);
+		return html.toString();
+	}
+
+	String job(Context context, String queue, JobInfo info) {
+		Job job = info.job();
+		Html html = start("Job " + info.id(), context, queue);
+		html.raw("<div class=\"title\"><h1>Job <code>").text(info.id()).raw("</code></h1>")
+			.raw(stateBadge(info.state())).raw("</div>");
+		if (context.canWrite() && info.state() == JobState.DEAD) {
+			html.raw("<div class=\"actions\">");
+			deadForm(html, context, queue, "retry", "Retry", null, List.of(info.id()), "job");
+			deadForm(html, context, queue, "delete", "Delete", "Delete job " + info.id() + " for good?", List.of(info.id()), null);
+			html.raw("</div>");
+		}
+		html.raw("<dl class=\"facts\">");
+		fact(html, "Queue", null).raw("<a href=\"").text(queueUrl(queue, info.state(), 1, true)).raw("\">").text(queue).raw("</a></dd>");
+		if (job != null) {
+			fact(html, "Type", job.type()).raw("</dd>");
+			fact(html, "Created", TIME.format(job.createdAt())).raw("</dd>");
+			fact(html, "Priority", job.priority()).raw("</dd>");
+			fact(html, "Max retries", (job.maxRetries() != null) ? job.maxRetries() : "worker default").raw("</dd>");
+			if (job.timeout() != null) {
+				fact(html, "Timeout", job.timeout()).raw("</dd>");
+			}
+		}
+		if (info.stateAt() != null) {
+			fact(html, TIME_LABELS.getOrDefault(info.state(), "Since"), TIME.format(info.stateAt())).raw("</dd>");
+		}
+		fact(html, "Attempts", info.attempts()).raw("</dd>");
+		fact(html, "Failures", info.failures()).raw("</dd>");
+		fact(html, "Stalls", info.stalls()).raw("</dd>");
+		if (info.progress() != null) {
+			fact(html, "Progress", null).raw("<progress max=\"100\" value=\"").text(info.progress()).raw("\"></progress> ")
+				.text(info.progress() + "%").raw("</dd>");
+		}
+		html.raw("</dl>");
+		if (job != null && !job.metadata().isEmpty()) {
+			html.raw("<h2>Metadata</h2><table class=\"meta\"><tbody>");
+			job.metadata().forEach((key, value) -> html.raw("<tr>").tag("th", key).tag("td", value).raw("</tr>"));
+			html.raw("</tbody></table>");
+		}
+		html.raw("<h2>Payload</h2>");
+		if (job != null) {
+			html.raw("<pre class=\"json\" id=\"payload\">").text(pretty(job.payload())).raw("</pre>");
+		}
+		else {
+			html.raw("<p class=\"error\">The stored job data is corrupt and cannot be shown.</p>");
+		}
+		if (info.result() != null) {
+			html.raw("<h2>Result</h2><pre class=\"json\" id=\"result\">").text(pretty(info.result())).raw("</pre>");
+		}
+		JobError error = info.lastError();
+		if (error != null) {
+			html.raw("<h2>Last error</h2><dl class=\"facts\">");
+			fact(html, "Message", error.message()).raw("</dd>");
+			fact(html, "Exception", error.exceptionType()).raw("</dd>");
+			fact(html, "Worker", (error.workerId() != null) ? error.workerId() : "the queue").raw("</dd>");
+			html.raw("</dl>");
+			if (error.stackTrace() != null && !error.stackTrace().isEmpty()) {
+				html.raw("<pre class=\"trace\" id=\"stack-trace\">").text(error.stackTrace()).raw("</pre>");
+			}
+		}
+		html.raw("<p class=\"hint\">Event history appears here once the queue records job events.</p>");
+		return end(html);
+	}
+
+	String schedules(Context context, List<ScheduleStatus> schedules) {
+		Html html = start("Schedules", context, null);
+		html.raw("<h1>Schedules</h1>");
+		if (context.notice() != null) {
+			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
+		}
+		html.raw("<div class=\"scroll\"><table class=\"schedules\"><thead><tr><th>Name</th><th>When</th><th>Job type</th>")
+			.raw("<th>Queue</th><th>State</th><th>Last fire</th><th>Next fires</th>")
+			.raw(context.canWrite() ? "<th>Actions</th>" : "").raw("</tr></thead><tbody>");
+		for (ScheduleStatus schedule : schedules) {
+			html.raw("<tr data-schedule=\"").text(schedule.name()).raw("\">").tag("td", schedule.name())
+				.tag("td", schedule.description()).tag("td", schedule.jobType())
+				.raw("<td><a href=\"").text(queueUrl(schedule.queue(), JobState.PENDING, 1, true)).raw("\">")
+				.text(schedule.queue()).raw("</a></td><td>")
+				.raw(schedule.paused() ? "<span class=\"badge paused\">paused</span>" : "<span class=\"badge running\">active</span>")
+				.raw("</td>").tag("td", (schedule.lastFire() != null) ? TIME.format(schedule.lastFire()) : "never")
+				.raw("<td class=\"fires\">");
+			for (Instant fire : schedule.nextFires()) {
+				html.text(TIME.format(fire)).raw("<br>");
+			}
+			html.raw("</td>");
+			if (context.canWrite()) {
+				html.raw("<td class=\"actions\">");
+				scheduleForm(html, context, schedule.name(), "trigger", "Run now", "Enqueue a job of " + schedule.name() + " now?");
+				if (schedule.paused()) {
+					scheduleForm(html, context, schedule.name(), "resume", "Resume", null);
+				}
+				else {
+					scheduleForm(html, context, schedule.name(), "pause", "Pause",
+							"Pause " + schedule.name() + " on every node? Its fire times pass without jobs until resumed.");
+				}
+				html.raw("</td>");
+			}
+			html.raw("</tr>");
+		}
+		if (schedules.isEmpty()) {
+			html.raw("<tr><td colspan=\"8\">No schedules in this application.</td></tr>");
+		}
+		html.raw("</tbody></table></div>");
+		return end(html);
+	}
+
+	private void scheduleForm(Html html, Context context, String name, String action, String label, String confirm) {
+		html.raw("<form method=\"post\" action=\"").text(this.base + "/schedules/" + action).raw("\">")
+			.raw(context.csrfField()).raw("<input type=\"hidden\" name=\"name\" value=\"").text(name)
+			.raw("\"><button class=\"button\" data-action=\"").text(action).raw("\"");
+		if (confirm != null) {
+			html.raw(" data-confirm=\"").text(confirm).raw("\"");
+		}
+		html.raw(">").text(label).raw("</button></form>");
+	}
+
+	String notFound(Context context, String what) {
+		Html html = start("Not found", context, null);
+		html.raw("<h1>Not found</h1><p>").text(what).raw("</p>");
+		return end(html);
+	}
+
+	String searchResults(Context context, String id, List<String> queues) {
+		Html html = start("Search", context, null);
+		html.raw("<h1>Job <code>").text(id).raw("</code></h1><p>Found in several queues:</p><ul>");
+		for (String queue : queues) {
+			html.raw("<li><a href=\"").text(jobUrl(queue, id)).raw("\">").text(queue).raw("</a></li>");
+		}
+		html.raw("</ul>");
+		return end(html);
+	}
+
+	String problem(String title, String message) {
+		Html html = start(title, new Context(false, false, "", null), null);
+		html.raw("<h1>").text(title).raw("</h1><p class=\"error\">").text(message).raw("</p>");
+		return end(html);
+	}
+
+	// ---- parts
+
+	private void overviewLive(Html html, Overview overview) {
+		html.raw("<section id=\"live\" hx-get=\"").text(this.base + "/live").raw("\" hx-trigger=\"every ")
+			.text(this.refreshSeconds).raw("s\" hx-swap=\"outerHTML\">");
+		html.raw("<h1>Queues</h1><div class=\"scroll\"><table class=\"queues\"><thead><tr><th>Queue</th>");
+		for (JobState state : STATES) {
+			html.tag("th", label(state));
+		}
+		html.raw("<th>Last hour</th><th>State</th></tr></thead><tbody>");
+		for (QueueRow row : overview.queues()) {
+			html.raw("<tr data-queue=\"").text(row.name()).raw("\"><td><a href=\"")
+				.text(queueUrl(row.name(), JobState.PENDING, 1, true)).raw("\">").text(row.name()).raw("</a></td>");
+			for (JobState state : STATES) {
+				html.raw("<td class=\"num\" data-state=\"").text(state.id()).raw("\"><a href=\"")
+					.text(queueUrl(row.name(), state, 1, true)).raw("\">").text(count(row.stats(), state)).raw("</a></td>");
+			}
+			html.raw("<td class=\"num\">").text(row.processedLastHour()).raw(" ok · ").text(row.failedLastHour())
+				.raw(" failed</td><td>").raw(row.paused() ? "<span class=\"badge paused\">paused</span>"
+						: "<span class=\"badge running\">running</span>")
+				.raw("</td></tr>");
+		}
+		if (overview.queues().isEmpty()) {
+			html.raw("<tr><td colspan=\"11\">No queues yet.</td></tr>");
+		}
+		html.raw("</tbody></table></div>");
+		chart(html, "Processed and failed per minute, all queues, last hour", sum(overview.queues()));
+		workers(html, overview.workers());
+		asOf(html, overview.readAt());
+		html.raw("</section>");
+	}
+
+	private void queueLive(Html html, QueueRow row, JobState state) {
+		html.raw("<section id=\"live\" hx-get=\"").text(this.base + "/queue/live?name=" + Html.param(row.name())
+				+ "&state=" + state.id()).raw("\" hx-trigger=\"every ").text(this.refreshSeconds)
+			.raw("s\" hx-swap=\"outerHTML\">");
+		if (row.paused()) {
+			html.raw("<p class=\"notice\">This queue is paused: workers that honour the flag lease nothing from it.</p>");
+		}
+		html.raw("<nav class=\"tabs\">");
+		for (JobState tab : STATES) {
+			html.raw("<a data-state=\"").text(tab.id()).raw("\" href=\"").text(queueUrl(row.name(), tab, 1, true))
+				.raw((tab == state) ? "\" class=\"current\">" : "\">").text(label(tab)).raw(" <b>")
+				.text(count(row.stats(), tab)).raw("</b></a>");
+		}
+		html.raw("</nav>");
+		chart(html, "Processed and failed per minute, last hour", row.minutes());
+		html.raw("</section>");
+	}
+
+	private void jobList(Html html, Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs,
+			boolean newestFirst, int pageNumber, int pageSize) {
+		String queue = row.name();
+		boolean dead = state == JobState.DEAD;
+		boolean selectable = dead && context.canWrite();
+		html.raw("<h2>").text(label(state)).raw(" jobs</h2>");
+		if (context.notice() != null) {
+			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
+		}
+		if (dead && context.canWrite() && page.total() > 0) {
+			html.raw("<div class=\"actions\">");
+			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/retry").raw("\">").raw(context.csrfField())
+				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
+				.raw("\"><input type=\"hidden\" name=\"all\" value=\"true\"><button class=\"button\" id=\"retry-all\" data-confirm=\"")
+				.text("Put all " + page.total() + " dead jobs of " + queue + " back to pending?").raw("\">Retry all</button></form>");
+			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/purge").raw("\">").raw(context.csrfField())
+				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
+				.raw("\"><button class=\"button danger\" id=\"purge\" data-confirm=\"")
+				.text("Delete all " + page.total() + " dead jobs of " + queue + " for good?").raw("\">Purge all</button></form>");
+			html.raw("</div>");
+		}
+		if (selectable) {
+			html.raw("<form method=\"post\" id=\"selection\" action=\"").text(this.base + "/dead/retry").raw("\">")
+				.raw(context.csrfField()).raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue).raw("\">");
+		}
+		html.raw("<div class=\"scroll\"><table class=\"jobs\"><thead><tr>");
+		if (selectable) {
+			html.raw("<th><input type=\"checkbox\" data-select-all aria-label=\"Select all on this page\"></th>");
+		}
+		html.raw("<th>Id</th><th>Type</th><th>Created</th><th>Attempts</th>");
+		if (!TIME_LABELS.get(state).isEmpty()) {
+			html.tag("th", TIME_LABELS.get(state));
+		}
+		html.raw((dead || state == JobState.RETRYING) ? "<th>Error</th>" : "").raw("<th>Payload</th></tr></thead><tbody>");
+		for (JobInfo info : jobs) {
+			Job job = info.job();
+			html.raw("<tr data-job=\"").text(info.id()).raw("\">");
+			if (selectable) {
+				html.raw("<td><input type=\"checkbox\" name=\"id\" value=\"").text(info.id()).raw("\" aria-label=\"Select\"></td>");
+			}
+			html.raw("<td><a href=\"").text(jobUrl(queue, info.id())).raw("\"><code>").text(info.id()).raw("</code></a></td>");
+			html.tag("td", (job != null) ? job.type() : "(corrupt)");
+			html.tag("td", (job != null) ? TIME.format(job.createdAt()) : "");
+			html.raw("<td class=\"num\">").text(info.attempts()).raw("</td>");
+			if (!TIME_LABELS.get(state).isEmpty()) {
+				html.tag("td", (info.stateAt() != null) ? TIME.format(info.stateAt()) : "");
+			}
+			if (dead || state == JobState.RETRYING) {
+				html.raw("<td class=\"error\">").text(truncate((info.lastError() != null) ? info.lastError().message() : "", 160))
+					.raw("</td>");
+			}
+			html.raw("<td><code class=\"preview\">").text(truncate((job != null) ? job.payload() : "", 120)).raw("</code></td></tr>");
+		}
+		if (jobs.isEmpty()) {
+			html.raw("<tr><td colspan=\"8\">No ").text(label(state).toLowerCase()).raw(" jobs.</td></tr>");
+		}
+		html.raw("</tbody></table></div>");
+		if (selectable) {
+			html.raw("<div class=\"actions\"><button class=\"button\" id=\"retry-selected\">Retry selected</button>")
+				.raw("<button class=\"button danger\" id=\"delete-selected\" formaction=\"").text(this.base + "/dead/delete")
+				.raw("\" data-confirm=\"Delete the selected dead jobs for good?\">Delete selected</button></div></form>");
+		}
+		long pages = Math.max(1, (page.total() + pageSize - 1) / pageSize);
+		html.raw("<nav class=\"pager\">");
+		if (pageNumber > 1) {
+			html.raw("<a rel=\"prev\" href=\"").text(queueUrl(queue, state, pageNumber - 1, newestFirst)).raw("\">← Previous</a>");
+		}
+		html.raw("<span>Page ").text(pageNumber).raw(" of ").text(pages).raw(" · ").text(page.total()).raw(" jobs · ");
+		html.raw("<a href=\"").text(queueUrl(queue, state, 1, !newestFirst)).raw("\">")
+			.text(newestFirst ? "show oldest first" : "show newest first").raw("</a></span>");
+		if (page.hasNext()) {
+			html.raw("<a rel=\"next\" href=\"").text(queueUrl(queue, state, pageNumber + 1, newestFirst)).raw("\">Next →</a>");
+		}
+		html.raw("</nav>");
+	}
+
+	private void deadForm(Html html, Context context, String queue, String action, String label, String confirm,
+			List<String> ids, String back) {
+		html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/" + action).raw("\">").raw(context.csrfField())
+			.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue).raw("\">");
+		for (String id : ids) {
+			html.raw("<input type=\"hidden\" name=\"id\" value=\"").text(id).raw("\">");
+		}
+		if (back != null) {
+			html.raw("<input type=\"hidden\" name=\"back\" value=\"").text(back).raw("\">");
+		}
+		html.raw("<button class=\"button").raw(action.equals("delete") ? " danger" : "").raw("\" id=\"").text(action)
+			.raw("\"");
+		if (confirm != null) {
+			html.raw(" data-confirm=\"").text(confirm).raw("\"");
+		}
+		html.raw(">").text(label).raw("</button></form>");
+	}
+
+	private void chart(Html html, String title, List<MinuteCount> minutes) {
+		StringBuilder t = new StringBuilder("[");
+		StringBuilder processed = new StringBuilder("[");
+		StringBuilder failed = new StringBuilder("[");
+		for (int i = 0; i < minutes.size(); i++) {
+			String comma = (i > 0) ? "," : "";
+			t.append(comma).append(minutes.get(i).minute().getEpochSecond());
+			processed.append(comma).append(minutes.get(i).processed());
+			failed.append(comma).append(minutes.get(i).failed());
+		}
+		String data = "{\"t\":" + t + "],\"processed\":" + processed + "],\"failed\":" + failed + "]}";
+		html.raw("<h2>").text(title).raw("</h2><div class=\"chart\" role=\"img\" aria-label=\"").text(title)
+			.raw("\" data-chart=\"").text(data).raw("\"></div>");
+	}
+
+	private void workers(Html html, List<RegisteredWorker> workers) {
+		html.raw("<h2>Workers <span class=\"count\">").text(workers.size()).raw("</span></h2>");
+		html.raw("<div class=\"scroll\"><table class=\"workers\"><thead><tr><th>Id</th><th>Host</th><th>Queues</th>")
+			.raw("<th>Concurrency</th><th>Busy</th><th>Last heartbeat</th><th>Started</th><th>Version</th></tr></thead><tbody>");
+		for (RegisteredWorker worker : workers) {
+			var info = worker.info();
+			html.raw("<tr>").raw("<td><code>").text(info.id()).raw("</code></td>").tag("td", info.host())
+				.tag("td", String.join(", ", info.queues()))
+				.raw("<td class=\"num\">").text(info.concurrency()).raw("</td><td class=\"num\">").text(info.busy())
+				.raw("</td>").tag("td", ago(worker.heartbeatAge()))
+				.tag("td", (info.startedAt() != null) ? TIME.format(info.startedAt()) : "")
+				.tag("td", info.version()).raw("</tr>");
+		}
+		if (workers.isEmpty()) {
+			html.raw("<tr><td colspan=\"8\">No live worker has reported in the last heartbeats.</td></tr>");
+		}
+		html.raw("</tbody></table></div>");
+	}
+
+	private void asOf(Html html, Instant readAt) {
+		html.raw("<p class=\"as-of\">Data as of ").text(CLOCK.format(readAt)).raw(" · refreshes every ")
+			.text(this.refreshSeconds).raw(" s while this tab is visible</p>");
+	}
+
+	private Html start(String title, Context context, String queue) {
+		Html html = new Html();
+		html.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+			.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+			.raw("<meta name=\"htmx-config\" content='{\"allowEval\":false,\"allowScriptTags\":false,\"includeIndicatorStyles\":false}'>")
+			.raw("<title>").text(title).raw(" · jobqueue</title>")
+			.raw("<link rel=\"stylesheet\" href=\"").text(this.base + "/assets/uPlot.min.css").raw("\">")
+			.raw("<link rel=\"stylesheet\" href=\"").text(this.base + "/assets/dashboard.css").raw("\">")
+			.raw("<script defer src=\"").text(this.base + "/assets/htmx.min.js").raw("\"></script>")
+			.raw("<script defer src=\"").text(this.base + "/assets/uPlot.iife.min.js").raw("\"></script>")
+			.raw("<script defer src=\"").text(this.base + "/assets/dashboard.js").raw("\"></script>")
+			.raw("</head><body><header><a class=\"brand\" href=\"").text(this.base).raw("\">jobqueue</a>");
+		if (queue != null) {
+			html.raw("<a class=\"crumb\" href=\"").text(queueUrl(queue, JobState.PENDING, 1, true)).raw("\">").text(queue)
+				.raw("</a>");
+		}
+		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a></nav>");
+		html.raw("<form class=\"search\" method=\"get\" action=\"").text(this.base + "/search").raw("\">")
+			.raw("<input name=\"id\" type=\"search\" placeholder=\"Job id\" aria-label=\"Job id\" maxlength=\"200\" required>")
+			.raw("<button class=\"button\">Find</button></form>")
+			.raw(context.readOnly() ? "<span class=\"badge\">read-only</span>" : "")
+			.raw("</header><main>");
+		return html;
+	}
+
+	private String end(Html html) {
+		return html.raw("</main></body></html>").toString();
+	}
+
+	private Html fact(Html html, String name, Object value) {
+		html.raw("<dt>").text(name).raw("</dt><dd>");
+		if (value != null) {
+			html.text(value);
+		}
+		return html;
+	}
+
+	String queueUrl(String queue, JobState state, long page, boolean newestFirst) {
+		return this.base + "/queue?name=" + Html.param(queue) + "&state=" + state.id()
+				+ ((page > 1) ? "&page=" + page : "") + (newestFirst ? "" : "&order=oldest");
+	}
+
+	String schedulesUrl() {
+		return this.base + "/schedules";
+	}
+
+	String jobUrl(String queue, String id) {
+		return this.base + "/job?queue=" + Html.param(queue) + "&id=" + Html.param(id);
+	}
+
+	private static String stateBadge(JobState state) {
+		return "<span class=\"badge state-" + state.id() + "\">" + state.id() + "</span>";
+	}
+
+	static String label(JobState state) {
+		String id = state.id();
+		return Character.toUpperCase(id.charAt(0)) + id.substring(1);
+	}
+
+	static long count(QueueStats stats, JobState state) {
+		return switch (state) {
+			case PENDING -> stats.pending();
+			case SCHEDULED -> stats.scheduled();
+			case ACTIVE -> stats.active();
+			case RETRYING -> stats.retrying();
+			case COMPLETED -> stats.completed();
+			case DEAD -> stats.dead();
+			case CANCELLED -> stats.cancelled();
+			case SKIPPED -> stats.skipped();
+			case UNKNOWN -> 0;
+		};
+	}
+
+	private static List<MinuteCount> sum(List<QueueRow> rows) {
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		List<MinuteCount> first = rows.get(0).minutes();
+		return IntStream.range(0, first.size()).mapToObj((i) -> {
+			long processed = 0;
+			long failed = 0;
+			for (QueueRow row : rows) {
+				if (i < row.minutes().size()) {
+					processed += row.minutes().get(i).processed();
+					failed += row.minutes().get(i).failed();
+				}
+			}
+			return new MinuteCount(first.get(i).minute(), processed, failed);
+		}).toList();
+	}
+
+	private static String ago(Duration age) {
+		long seconds = age.toSeconds();
+		return (seconds < 1) ? "just now" : seconds + " s ago";
+	}
+
+	private static String truncate(String text, int max) {
+		if (text == null) {
+			return "";
+		}
+		String line = text.replace('\n', ' ');
+		return (line.length() <= max) ? line : line.substring(0, max) + "…";
+	}
+
+	/** Payloads and results indented for reading; text that is not JSON is shown as it is. */
+	static String pretty(String json) {
+		if (json.length() > MAX_SHOWN) {
+			return json.substring(0, MAX_SHOWN) + "\n… (" + json.length() + " characters in all; cut here)";
+		}
+		try {
+			return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
+		}
+		catch (JacksonException ex) {
+			return json;
+		}
+	}
+
+}

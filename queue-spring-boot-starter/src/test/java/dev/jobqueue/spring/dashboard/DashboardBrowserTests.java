@@ -1,0 +1,299 @@
+package dev.jobqueue.spring.dashboard;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobError;
+import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
+import dev.jobqueue.core.queue.QueueOptions;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.spring.dashboard.DashboardTestApplication.Handlers;
+import dev.jobqueue.spring.dispatch.JobDispatcher;
+import dev.jobqueue.spring.queue.JobQueues;
+import dev.jobqueue.test.LocalRedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in headless Chromium, with write actions on and no Spring Security: what a user sees
+ * and clicks. Screenshots go to target/dashboard-screenshots.
+ */
+@SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "jobqueue.queues.work.concurrency=2", "jobqueue.dashboard.enabled=true",
+				"jobqueue.dashboard.read-only=false", "jobqueue.dashboard.refresh-interval=2s",
+				"jobqueue.monitor.flush-interval=200ms", "jobqueue.monitor.heartbeat-interval=1s" })
+@DirtiesContext
+class DashboardBrowserTests {
+
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	private static ChromeDriver chrome;
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.port", () -> LocalRedisServer.shared().port());
+		registry.add("jobqueue.key-prefix", () -> "dash");
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JobQueues queues;
+
+	@Autowired
+	JobDispatcher dispatcher;
+
+	@Autowired
+	WorkerRegistry registry;
+
+	@Autowired
+	Handlers handlers;
+
+	@BeforeAll
+	static void startBrowser() {
+		chrome = Chromium.start();
+	}
+
+	@AfterAll
+	static void stopBrowser() {
+		if (chrome != null) {
+			chrome.quit();
+		}
+	}
+
+	@Test
+	void theOverviewShowsEachQueueWithCountsThatMatchItsJobsAndTheLiveWorkers() {
+		RedisJobQueue archive = otherQueue("archive");
+		archive.enqueue(Job.ofJson("report", "{}").withId("archive-done"));
+		archive.enqueue(Job.ofJson("report", "{}").withId("archive-dead"));
+		settle(archive, "archive-done");
+		for (int i = 0; i < 3; i++) {
+			archive.enqueue(Job.ofJson("report", "{\"n\":" + i + "}"));
+		}
+		archive.enqueue(Job.ofJson("report", "{}").withDelay(Duration.ofHours(1)));
+		archive.enqueue(Job.ofJson("report", "{}").withDelay(Duration.ofHours(2)));
+
+		open("/jobqueue");
+		Map<String, String> expected = Map.of("pending", "3", "scheduled", "2", "active", "0", "retrying", "0",
+				"completed", "1", "dead", "1", "cancelled", "0");
+		expected.forEach((state, count) -> assertThat(cell("archive", state).getText()).as(state).isEqualTo(count));
+		assertThat(chrome.findElement(By.cssSelector("tr[data-queue='work']")).getText()).contains("running");
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(chrome.findElement(By.cssSelector("table.workers"))
+			.getText()).contains("work"));
+		Chromium.screenshot(chrome, "overview");
+	}
+
+	@Test
+	void theChartDrawsTheProcessedJobsPerMinute() {
+		for (int i = 0; i < 5; i++) {
+			this.dispatcher.dispatch("ok", Map.of("n", i));
+		}
+		open("/jobqueue");
+		// The page polls: the chart is redrawn with the new counts without a reload.
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(((Number) chrome.executeScript(
+				"var c = document.querySelector('#live .chart')._uplot; "
+						+ "return c ? c.data[1].reduce(function (a, b) { return a + b; }, 0) : 0;"))
+			.longValue()).isGreaterThanOrEqualTo(5));
+		assertThat(chrome.findElement(By.cssSelector("#live .chart")).getAttribute("data-points")).isEqualTo("60");
+		assertThat(chrome.findElements(By.cssSelector("#live .chart canvas"))).isNotEmpty();
+	}
+
+	@Test
+	void countsChangeLiveWithoutAReload() {
+		RedisJobQueue live = otherQueue("live");
+		live.enqueue(Job.ofJson("report", "{}"));
+		open("/jobqueue");
+		assertThat(cell("live", "pending").getText()).isEqualTo("1");
+		chrome.executeScript("window.notReloaded = true;");
+
+		live.enqueue(Job.ofJson("report", "{}"));
+		live.enqueue(Job.ofJson("report", "{}"));
+
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> cell("live", "pending").getText().equals("3"));
+		assertThat(chrome.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+	}
+
+	@Test
+	void aDeadLetterIsRetriedWithAClickAndThenRuns() {
+		this.handlers.failing.set(true);
+		String id = this.dispatcher.dispatch("flaky", Map.of("order", 7)).id();
+		RedisJobQueue work = this.queues.redisQueue("work");
+		await().atMost(PATIENCE).until(() -> work.get(id).orElseThrow().state() == JobState.DEAD);
+		this.handlers.failing.set(false);
+
+		open("/jobqueue/queue?name=work&state=dead");
+		WebElement row = chrome.findElement(By.cssSelector("tr[data-job='" + id + "']"));
+		assertThat(row.getText()).contains("card declined <b>boom</b>");
+		row.findElement(By.cssSelector("input[name='id']")).click();
+		Chromium.screenshot(chrome, "dead-letters");
+		chrome.findElement(By.id("retry-selected")).click();
+
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"1 job(s) put back to pending."));
+		await().atMost(PATIENCE).until(() -> work.get(id).orElseThrow().state() == JobState.COMPLETED);
+		assertThat(work.get(id).orElseThrow().result()).isEqualTo("\"ran\"");
+		open("/jobqueue/job?queue=work&id=" + id);
+		assertThat(chrome.findElement(By.cssSelector(".badge.state-completed")).getText()).isEqualTo("completed");
+	}
+
+	@Test
+	void purgingAsksForConfirmationFirst() {
+		RedisJobQueue purge = otherQueue("purge");
+		purge.enqueue(Job.ofJson("report", "{}").withId("p1"));
+		settle(purge, null);
+		open("/jobqueue/queue?name=purge&state=dead");
+
+		chrome.findElement(By.id("purge")).click();
+		assertThat(chrome.switchTo().alert().getText()).contains("Delete all 1 dead jobs of purge");
+		chrome.switchTo().alert().dismiss();
+		assertThat(purge.deadLetters().size()).isEqualTo(1);
+
+		chrome.findElement(By.id("purge")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"1 dead job(s) deleted."));
+		assertThat(purge.deadLetters().size()).isZero();
+	}
+
+	@Test
+	void aScriptInAPayloadOrErrorIsShownAsText() {
+		RedisJobQueue hostile = otherQueue("hostile");
+		String payload = "{\"name\":\"<script>window.owned=1</script><img src=x onerror=\\\"window.owned=2\\\">\"}";
+		hostile.enqueue(Job.ofJson("report", payload).withId("x1").withMetadata("note", "<script>window.owned=3</script>"));
+		LeasedJob leased = hostile.store().lease(1, false).jobs().get(0);
+		hostile.settle(leased, new Outcome.Dead(new JobError("<script>window.owned=4</script>", "java.lang.IllegalStateException",
+				"java.lang.IllegalStateException: <script>window.owned=5</script>\n\tat app.Jobs.run(Jobs.java:1)", "w1")));
+
+		open("/jobqueue/job?queue=hostile&id=x1");
+		assertThat(chrome.findElement(By.id("payload")).getText()).contains("<script>window.owned=1</script><img src=x");
+		assertThat(chrome.findElement(By.id("stack-trace")).getText()).contains("<script>window.owned=5</script>");
+		assertThat(chrome.findElement(By.tagName("main")).getText()).contains("<script>window.owned=3</script>",
+				"<script>window.owned=4</script>");
+		assertThat(chrome.findElements(By.cssSelector("main img, main script"))).isEmpty();
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+		Chromium.screenshot(chrome, "job");
+
+		open("/jobqueue/queue?name=hostile&state=dead");
+		assertThat(chrome.findElement(By.cssSelector("tr[data-job='x1']")).getText()).contains("<script>window.owned=4</script>");
+		open("/jobqueue/search?id=" + URLEncoder.encode("<script>window.owned=6</script>", StandardCharsets.UTF_8));
+		assertThat(chrome.findElement(By.tagName("main")).getText()).contains("<script>window.owned=6</script>");
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+	}
+
+	@Test
+	void aScheduleShowsItsNextFiresAndRunsPausesAndResumesByClick() {
+		open("/jobqueue/schedules");
+		WebElement row = chrome.findElement(By.cssSelector("tr[data-schedule='nightly']"));
+		assertThat(row.getText()).contains("nightly_report", "work", "active");
+		assertThat(row.findElement(By.cssSelector("td.fires")).getText().lines()).hasSize(5)
+			.allSatisfy((fire) -> assertThat(fire).contains("03:00:00 UTC"));
+		int before = this.handlers.reports.get();
+
+		row.findElement(By.cssSelector("button[data-action='trigger']")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"Schedule run"));
+		await().atMost(PATIENCE).until(() -> this.handlers.reports.get() == before + 1);
+
+		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='pause']")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector("tr[data-schedule='nightly']"), "paused"));
+		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='resume']")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector("tr[data-schedule='nightly']"), "active"));
+		Chromium.screenshot(chrome, "schedules");
+	}
+
+	@Test
+	void searchingByIdOpensTheJobPage() {
+		String id = this.dispatcher.dispatch("ok", Map.of("find", "me")).id();
+		open("/jobqueue");
+		WebElement search = chrome.findElement(By.name("id"));
+		search.sendKeys(id);
+		search.submit();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("/jobqueue/job?queue=work"));
+		assertThat(chrome.findElement(By.id("payload")).getText()).contains("\"find\" : \"me\"");
+	}
+
+	@Test
+	void jobListsPageNewestFirst() {
+		RedisJobQueue paged = otherQueue("paged");
+		for (int i = 0; i < 30; i++) {
+			paged.enqueue(Job.ofJson("report", "{}").withId(String.format("job-%02d", i)));
+		}
+		open("/jobqueue/queue?name=paged&state=pending");
+		List<WebElement> rows = chrome.findElements(By.cssSelector("table.jobs tbody tr"));
+		assertThat(rows).hasSize(25);
+		assertThat(rows.get(0).getAttribute("data-job")).isEqualTo("job-29");
+		chrome.findElement(By.cssSelector("a[rel='next']")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("page=2"));
+		assertThat(chrome.findElements(By.cssSelector("table.jobs tbody tr"))).extracting((row) -> row.getAttribute("data-job"))
+			.containsExactly("job-04", "job-03", "job-02", "job-01", "job-00");
+	}
+
+	@Test
+	void thePagesFitAPhoneScreen() {
+		otherQueue("phone").enqueue(Job.ofJson("report", "{}"));
+		try {
+			chrome.manage().window().setSize(new Dimension(390, 844));
+			open("/jobqueue");
+			long overflow = ((Number) chrome.executeScript(
+					"return document.documentElement.scrollWidth - document.documentElement.clientWidth;")).longValue();
+			assertThat(overflow).isLessThanOrEqualTo(1);
+			Chromium.screenshot(chrome, "overview-phone");
+		}
+		finally {
+			chrome.manage().window().setSize(new Dimension(1280, 900));
+		}
+	}
+
+	private void open(String path) {
+		chrome.get("http://localhost:" + this.port + path);
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> "complete".equals(chrome.executeScript("return document.readyState")));
+	}
+
+	private static WebElement cell(String queue, String state) {
+		return chrome.findElement(By.cssSelector("tr[data-queue='" + queue + "'] td[data-state='" + state + "']"));
+	}
+
+	/** A queue no worker of this application takes jobs from, made known to the dashboard. */
+	private RedisJobQueue otherQueue(String name) {
+		this.registry.addQueues(List.of(name));
+		return new RedisJobQueue(this.queues.redis(), name, QueueOptions.defaults().withKeyPrefix("dash"));
+	}
+
+	/** Leases the queue's pending jobs: the one with id {@code completed} completes, the others die. */
+	private static void settle(RedisJobQueue queue, String completed) {
+		for (LeasedJob leased : queue.store().lease(100, false).jobs()) {
+			queue.settle(leased, leased.id().equals(completed) ? new Outcome.Completed("{}")
+					: new Outcome.Dead(new JobError("gave up", "java.lang.IllegalStateException", "trace", "w1")));
+		}
+	}
+
+}
