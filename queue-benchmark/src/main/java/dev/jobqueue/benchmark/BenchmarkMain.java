@@ -1,14 +1,20 @@
 package dev.jobqueue.benchmark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
+import dev.jobqueue.test.LocalRedisCluster;
 import dev.jobqueue.test.LocalRedisServer;
 
 /**
@@ -37,6 +43,9 @@ public final class BenchmarkMain {
 
 	/** Runs every measurement asked for and hands each line to {@code out}. */
 	static List<JsonLine> run(BenchmarkOptions options, Consumer<JsonLine> out) throws Exception {
+		if (options.shards() > 0) {
+			return shards(options, out);
+		}
 		LocalRedisServer local = null;
 		String host = options.host();
 		int port = options.port();
@@ -50,9 +59,7 @@ public final class BenchmarkMain {
 			lines.add(line);
 			out.accept(line);
 		};
-		ConnectionPoolConfig pool = new ConnectionPoolConfig();
-		pool.setMaxTotal(Math.max(64, options.concurrency() + 16));
-		pool.setMaxIdle(pool.getMaxTotal());
+		ConnectionPoolConfig pool = pool(options);
 		try (RedisClient redis = RedisClient.builder().hostAndPort(new HostAndPort(host, port))
 			.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(10_000).build()).poolConfig(pool).build()) {
 			Measurements measurements = new Measurements(redis, host, port, options);
@@ -80,6 +87,60 @@ public final class BenchmarkMain {
 			}
 		}
 		return lines;
+	}
+
+	/** {@code --shards}: one queue over 1 to N partitions, on a cluster or on as many standalone servers. */
+	static List<JsonLine> shards(BenchmarkOptions options, Consumer<JsonLine> out) throws Exception {
+		List<JsonLine> lines = new ArrayList<>();
+		Consumer<JsonLine> sink = (line) -> {
+			lines.add(line);
+			out.accept(line);
+		};
+		ShardScaling scaling = new ShardScaling(options);
+		if (options.cluster() != null) {
+			LocalRedisCluster local = options.cluster().equals("local") ? LocalRedisCluster.start(3, 0, Map.of("appendonly", "no")) : null;
+			Set<HostAndPort> nodes = (local != null) ? local.hostAndPorts() : Arrays.stream(options.cluster().split(","))
+				.map(HostAndPort::from).collect(Collectors.toSet());
+			try (RedisClusterClient cluster = RedisClusterClient.builder().nodes(nodes).poolConfig(pool(options))
+				.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(10_000).build()).build()) {
+				List<RedisClient> masters = ShardScaling.masters(cluster);
+				try {
+					scaling.onCluster(cluster, masters, sink);
+				}
+				finally {
+					masters.forEach(RedisClient::close);
+				}
+			}
+			finally {
+				if (local != null) {
+					local.close();
+				}
+			}
+			return lines;
+		}
+		List<LocalRedisServer> servers = new ArrayList<>();
+		List<RedisClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < options.shards(); i++) {
+				LocalRedisServer server = LocalRedisServer.builder().setting("appendonly", "no").build().start();
+				servers.add(server);
+				clients.add(RedisClient.builder().hostAndPort(server.hostAndPort()).poolConfig(pool(options))
+					.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(10_000).build()).build());
+			}
+			scaling.onServers(clients, sink);
+		}
+		finally {
+			clients.forEach(RedisClient::close);
+			servers.forEach(LocalRedisServer::close);
+		}
+		return lines;
+	}
+
+	private static ConnectionPoolConfig pool(BenchmarkOptions options) {
+		ConnectionPoolConfig pool = new ConnectionPoolConfig();
+		pool.setMaxTotal(Math.max(64, options.concurrency() + 16));
+		pool.setMaxIdle(pool.getMaxTotal());
+		return pool;
 	}
 
 }

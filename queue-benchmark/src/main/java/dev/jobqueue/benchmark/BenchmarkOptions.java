@@ -14,15 +14,19 @@ import java.util.List;
  * @param rounds interleaved rounds of this harness and the peer script (0: this harness once)
  * @param peers the peer script to interleave with
  * @param what measurements to run: throughput, batch, latency, memory, baseline, or all
+ * @param cluster seed nodes ({@code host:port,...}) of a Redis Cluster, {@code local} to start one, or {@code null}
+ * @param shards measure one queue over 1 to this many partitions (0: do not)
  */
 record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, int warm, int rounds,
-		String peers, List<String> what) {
+		String peers, List<String> what, String cluster, int shards) {
 
 	static final String USAGE = """
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
 			                                     [--seconds 10] [--warm 20000]
 			                                     [--rounds K [--peers ../shared/peers/run.sh]]
-			                                     [throughput|latency|memory|baseline|all ...]""";
+			                                     [throughput|latency|memory|baseline|all ...]
+			       java -jar queue-benchmark.jar --shards 3 [--cluster local | --cluster host:port,...] [--n 50000]
+			         (without --cluster: as many local standalone servers as shards)""";
 
 	static BenchmarkOptions parse(String... args) {
 		String host = null;
@@ -33,6 +37,8 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		int warm = 20_000;
 		int rounds = 0;
 		String peers = "../shared/peers/run.sh";
+		String cluster = null;
+		int shards = 0;
 		List<String> what = new java.util.ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -50,17 +56,22 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--warm" -> warm = Integer.parseInt(args[++i]);
 				case "--rounds" -> rounds = Integer.parseInt(args[++i]);
 				case "--peers" -> peers = args[++i];
+				case "--cluster" -> cluster = args[++i];
+				case "--shards" -> shards = Integer.parseInt(args[++i]);
 				case "throughput", "batch", "latency", "memory", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
 		}
-		if (what.isEmpty() || what.contains("all")) {
+		if (shards > 0 && what.isEmpty()) {
+			what = List.of();
+		}
+		else if (what.isEmpty() || what.contains("all")) {
 			what = List.of("baseline", "throughput", "latency", "memory");
 		}
 		if (rounds > 0 && host == null) {
 			throw new IllegalArgumentException("--rounds needs --redis host:port: the peers run on the same Redis\n" + USAGE);
 		}
-		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what));
+		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what), cluster, shards);
 	}
 
 }

@@ -126,6 +126,35 @@ public final class LocalRedisServer implements AutoCloseable {
 		end(true);
 	}
 
+	/** Freezes the process with SIGSTOP, as a stalled machine would: connections stay open, nothing answers. */
+	public void pause() {
+		signal("STOP");
+	}
+
+	/** Lets a {@link #pause() paused} process run again (SIGCONT). */
+	public void resume() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		if (this.process == null) {
+			throw new IllegalStateException("redis-server on port " + this.port + " is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(this.process.pid())).start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " failed for redis-server on port " + this.port);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Stops and starts again on the same port and data directory. */
 	public LocalRedisServer restart() {
 		stop();

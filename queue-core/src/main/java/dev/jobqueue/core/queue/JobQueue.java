@@ -24,6 +24,15 @@ public interface JobQueue extends AutoCloseable {
 	/** Adds many jobs in one round trip per batch. */
 	List<EnqueueResult> enqueueAll(List<Job> jobs);
 
+	/**
+	 * Adds a job, waiting for replicas as {@code durability} says instead of the queue's default; throws
+	 * {@link NotReplicatedException} when it is stored but not yet replicated.
+	 */
+	EnqueueResult enqueue(Job job, Durability durability);
+
+	/** Adds many jobs, waiting for replicas as {@code durability} says. */
+	List<EnqueueResult> enqueueAll(List<Job> jobs, Durability durability);
+
 	/** Leases the next job, waiting up to {@code timeout} for one. */
 	Optional<LeasedJob> dequeue(Duration timeout);
 
@@ -45,6 +54,13 @@ public interface JobQueue extends AutoCloseable {
 	CancelResult cancel(String id);
 
 	QueueStats stats();
+
+	/** Workers lease nothing from a paused queue (they finish what they hold); enqueueing goes on. */
+	void pause();
+
+	void resume();
+
+	boolean isPaused();
 
 	DeadLetterQueue deadLetters();
 

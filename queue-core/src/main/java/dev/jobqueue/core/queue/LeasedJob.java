@@ -19,9 +19,10 @@ import dev.jobqueue.core.job.Job;
  * @param leasedAt when the lease was granted, by Redis's clock
  * @param position its place in the lease call's batch, which with the token gives the order jobs were leased in
  * @param suspect whether its lease expired unfinished before (a worker runs at most one suspect at a time)
+ * @param tag the hash tag of the store it was leased from: the queue's name, or its shard's tag ({@code emails#3})
  */
 public record LeasedJob(String queue, String id, long token, Job job, String problem, int attempt, int failures,
-		Instant leasedAt, int position, boolean suspect) {
+		Instant leasedAt, int position, boolean suspect, String tag) {
 
 	public boolean isReadable() {
 		return this.job != null;

@@ -21,36 +21,46 @@ public final class QueueKeys {
 
 	private final String prefix;
 
+	private final String queue;
+
 	private final String tag;
 
 	private final String base;
 
 	private final Map<RedisScript, List<String>> byScript = new ConcurrentHashMap<>();
 
-	private QueueKeys(String prefix, String tag) {
+	private QueueKeys(String prefix, String queue, String tag) {
 		this.prefix = prefix;
+		this.queue = queue;
 		this.tag = tag;
 		this.base = prefix + ":{" + tag + "}:";
 	}
 
-	public static QueueKeys of(String prefix, String tag) {
+	/** The keys of a queue held in one store, tagged with the queue's name. */
+	public static QueueKeys of(String prefix, String queue) {
+		return of(prefix, queue, queue);
+	}
+
+	/** The keys of one store of {@code queue} under its own tag, e.g. the shard {@code emails#3} of {@code emails}. */
+	public static QueueKeys of(String prefix, String queue, String tag) {
 		check(prefix, "key prefix");
-		check(tag, "queue name");
-		return new QueueKeys(prefix, tag);
+		check(queue, "queue name");
+		check(tag, "hash tag");
+		return new QueueKeys(prefix, queue, tag);
 	}
 
 	public String prefix() {
 		return this.prefix;
 	}
 
-	/** The hash tag every key of this store carries: the queue's name. */
+	/** The hash tag every key of this store carries: the queue's name, or a shard's own tag. */
 	public String tag() {
 		return this.tag;
 	}
 
-	/** The queue's name. */
+	/** The name of the queue whose jobs the store holds. */
 	public String queue() {
-		return this.tag;
+		return this.queue;
 	}
 
 	/** The key of one part, e.g. {@code key("dead")}. */

@@ -20,9 +20,11 @@ import dev.jobqueue.core.codec.PayloadCodec;
  * cannot be checked
  * @param idempotencyWindow how long a caller-chosen job id stays taken, whatever the retention keeps (1 day)
  * @param maxPayloadSize largest payload accepted at enqueue, in bytes (1 MiB)
+ * @param durability how many replicas an enqueue waits for ({@link Durability#NONE} by default)
  */
 public record QueueOptions(String keyPrefix, Duration leaseDuration, Retention completed, Retention dead,
-		int maxStalls, PayloadCodec codec, boolean strictRedisCheck, Duration idempotencyWindow, long maxPayloadSize) {
+		int maxStalls, PayloadCodec codec, boolean strictRedisCheck, Duration idempotencyWindow, long maxPayloadSize,
+		Durability durability) {
 
 	public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofDays(1);
 
@@ -33,6 +35,7 @@ public record QueueOptions(String keyPrefix, Duration leaseDuration, Retention c
 		Objects.requireNonNull(completed, "completed");
 		Objects.requireNonNull(dead, "dead");
 		Objects.requireNonNull(codec, "codec");
+		Objects.requireNonNull(durability, "durability");
 		if (leaseDuration == null || leaseDuration.toMillis() < 100) {
 			throw new IllegalArgumentException("A lease must last at least 100 ms");
 		}
@@ -49,52 +52,58 @@ public record QueueOptions(String keyPrefix, Duration leaseDuration, Retention c
 
 	public static QueueOptions defaults() {
 		return new QueueOptions("jobqueue", Duration.ofSeconds(30), Retention.COMPLETED_DEFAULT, Retention.DEAD_DEFAULT,
-				3, PayloadCodec.defaults(), false, DEFAULT_IDEMPOTENCY_WINDOW, DEFAULT_MAX_PAYLOAD_SIZE);
+				3, PayloadCodec.defaults(), false, DEFAULT_IDEMPOTENCY_WINDOW, DEFAULT_MAX_PAYLOAD_SIZE, Durability.NONE);
 	}
 
 	public QueueOptions withKeyPrefix(String keyPrefix) {
 		return new QueueOptions(keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withLeaseDuration(Duration leaseDuration) {
 		return new QueueOptions(this.keyPrefix, leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withCompletedRetention(Retention completed) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withDeadRetention(Retention dead) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withMaxStalls(int maxStalls) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withCodec(PayloadCodec codec) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, codec,
-				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withStrictRedisCheck(boolean strictRedisCheck) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize);
+				strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withIdempotencyWindow(Duration idempotencyWindow) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, idempotencyWindow, this.maxPayloadSize);
+				this.strictRedisCheck, idempotencyWindow, this.maxPayloadSize, this.durability);
 	}
 
 	public QueueOptions withMaxPayloadSize(long maxPayloadSize) {
 		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
-				this.strictRedisCheck, this.idempotencyWindow, maxPayloadSize);
+				this.strictRedisCheck, this.idempotencyWindow, maxPayloadSize, this.durability);
+	}
+
+	/** Every enqueue of the queue waits for replicas this way (see {@link Durability}). */
+	public QueueOptions withDurability(Durability durability) {
+		return new QueueOptions(this.keyPrefix, this.leaseDuration, this.completed, this.dead, this.maxStalls, this.codec,
+				this.strictRedisCheck, this.idempotencyWindow, this.maxPayloadSize, durability);
 	}
 
 }

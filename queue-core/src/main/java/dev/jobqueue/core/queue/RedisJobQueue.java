@@ -42,10 +42,15 @@ public class RedisJobQueue implements JobQueue {
 	}
 
 	public RedisJobQueue(UnifiedJedis redis, String name, QueueOptions options) {
-		this.store = new RedisJobStore(redis, QueueKeys.of(options.keyPrefix(), name), options);
-		this.deadLetters = new RedisDeadLetterQueue(this.store);
-		this.combiner = new EnqueueCombiner(this.store);
-		RedisSetupCheck.checkOnce(redis, options.strictRedisCheck());
+		this(new RedisJobStore(redis, QueueKeys.of(options.keyPrefix(), name), options));
+	}
+
+	/** A queue over one store, e.g. one shard of a {@link dev.jobqueue.core.shard.ShardedQueue}. */
+	public RedisJobQueue(RedisJobStore store) {
+		this.store = store;
+		this.deadLetters = new RedisDeadLetterQueue(store);
+		this.combiner = new EnqueueCombiner(store);
+		RedisSetupCheck.checkOnce(store.redis(), store.options().strictRedisCheck());
 	}
 
 	@Override
@@ -74,7 +79,13 @@ public class RedisJobQueue implements JobQueue {
 	/** Adds a job; enqueues from many threads at once are sent together, in few script calls. */
 	@Override
 	public EnqueueResult enqueue(Job job) {
-		return this.combiner.enqueue(new Enqueue(job));
+		try {
+			return this.combiner.enqueue(new Enqueue(job));
+		}
+		catch (NotReplicatedException ex) {
+			// Sent together with other callers' jobs: this caller hears of its own.
+			throw ex.about(job.id());
+		}
 	}
 
 	/**
@@ -88,6 +99,16 @@ public class RedisJobQueue implements JobQueue {
 	@Override
 	public List<EnqueueResult> enqueueAll(List<Job> jobs) {
 		return this.store.enqueue(jobs.stream().map(Enqueue::new).toList());
+	}
+
+	@Override
+	public EnqueueResult enqueue(Job job, Durability durability) {
+		return this.store.enqueue(List.of(new Enqueue(job)), durability).get(0);
+	}
+
+	@Override
+	public List<EnqueueResult> enqueueAll(List<Job> jobs, Durability durability) {
+		return this.store.enqueue(jobs.stream().map(Enqueue::new).toList(), durability);
 	}
 
 	@Override

@@ -60,11 +60,14 @@ public class RedisJobStore implements JobStore {
 
 	final JobEnvelope envelope;
 
+	private final ReplicationWait replication;
+
 	public RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options) {
 		this.redis = redis;
 		this.keys = keys;
 		this.options = options;
 		this.envelope = new JobEnvelope(options.codec());
+		this.replication = new ReplicationWait(redis);
 	}
 
 	@Override
@@ -104,7 +107,17 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public List<EnqueueResult> enqueue(List<Enqueue> requests) {
+		return enqueue(requests, this.options.durability());
+	}
+
+	/**
+	 * Stores jobs as {@link #enqueue(List)} does, then waits for replicas as {@code durability} says: each call's
+	 * {@code WAIT} runs on the connection that ran its script, so it covers exactly those writes. Throws
+	 * {@link NotReplicatedException}, after storing every job, when fewer replicas confirmed in time.
+	 */
+	public List<EnqueueResult> enqueue(List<Enqueue> requests, Durability durability) {
 		List<EnqueueResult> results = new ArrayList<>(requests.size());
+		long confirmed = Long.MAX_VALUE;
 		int from = 0;
 		while (from < requests.size()) {
 			List<String> args = new ArrayList<>();
@@ -119,7 +132,8 @@ public class RedisJobStore implements JobStore {
 				to++;
 			}
 			args.set(0, String.valueOf(to - from));
-			Sent sent = sendRetrying(ENQUEUE, extraKeys, args);
+			Sent sent = sendRetrying(ENQUEUE, extraKeys, args, durability);
+			confirmed = Math.min(confirmed, sent.confirmed());
 			List<?> created = (List<?>) sent.reply();
 			for (int i = from; i < to; i++) {
 				Job job = requests.get(i).job();
@@ -132,6 +146,9 @@ public class RedisJobStore implements JobStore {
 				}
 			}
 			from = to;
+		}
+		if (durability.isDurable() && confirmed < durability.replicas() && !results.isEmpty()) {
+			throw new NotReplicatedException("{" + this.keys.tag() + "}", results, durability.replicas(), confirmed);
 		}
 		return results;
 	}
@@ -245,17 +262,24 @@ public class RedisJobStore implements JobStore {
 		return key;
 	}
 
-	private record Sent(Object reply, boolean retried) {
+	/** A script's reply, whether it was sent more than once, and how many replicas confirmed its writes. */
+	private record Sent(Object reply, boolean retried, long confirmed) {
 	}
 
 	/** Sends a script again while Redis fails transiently; running it twice must be harmless (same ids). */
-	private Sent sendRetrying(RedisScript script, List<String> extraKeys, List<String> args) {
+	private Sent sendRetrying(RedisScript script, List<String> extraKeys, List<String> args, Durability durability) {
 		long deadline = System.nanoTime() + ENQUEUE_RETRY_FOR.toNanos();
 		long pause = 50;
 		boolean retried = false;
 		while (true) {
 			try {
-				return new Sent(execute(script, extraKeys, args), retried);
+				if (!durability.isDurable()) {
+					return new Sent(execute(script, extraKeys, args), retried, Long.MAX_VALUE);
+				}
+				List<String> keys = new ArrayList<>(this.keys.forScript(script));
+				extraKeys.forEach((key) -> keys.add(ownKey(key)));
+				ReplicationWait.Waited waited = this.replication.runAndWait(script, keys, args, durability);
+				return new Sent(waited.reply(), retried, waited.confirmed());
 			}
 			catch (RuntimeException ex) {
 				if (!RedisErrors.isTransient(ex) || System.nanoTime() + pause * 1_000_000 - deadline > 0) {
@@ -303,7 +327,7 @@ public class RedisJobStore implements JobStore {
 				problem = ex.getMessage();
 			}
 		}
-		return new LeasedJob(queue(), id, token, job, problem, attempt, failures, now, position, suspect);
+		return new LeasedJob(queue(), id, token, job, problem, attempt, failures, now, position, suspect, this.keys.tag());
 	}
 
 	@Override
@@ -418,9 +442,9 @@ public class RedisJobStore implements JobStore {
 	}
 
 	private LeasedJob checkOwn(LeasedJob lease) {
-		if (!queue().equals(lease.queue())) {
-			throw new IllegalArgumentException("Job " + lease.id() + " was leased from queue '" + lease.queue()
-					+ "', not from '" + queue() + "'");
+		if (!this.keys.tag().equals(lease.tag())) {
+			throw new IllegalArgumentException("Job " + lease.id() + " was leased from store {" + lease.tag()
+					+ "} of queue '" + lease.queue() + "', not from {" + this.keys.tag() + "}");
 		}
 		return lease;
 	}

@@ -84,14 +84,14 @@ final class Attempt implements JobContext {
 		this.lease = lease;
 		this.store = store;
 		this.runner = runner;
-		this.key = key(lease.queue(), lease.id());
+		this.key = key(lease.tag(), lease.id());
 		this.sequence = sequence;
 		this.timeout = timeout;
 		this.leaseDeadlineNanos = this.leasedNanos + store.options().leaseDuration().toNanos();
 	}
 
-	static String key(String queue, String id) {
-		return queue + '\u0000' + id;
+	static String key(String tag, String id) {
+		return tag + '\u0000' + id;
 	}
 
 	synchronized State state() {

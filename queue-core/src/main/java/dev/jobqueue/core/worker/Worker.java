@@ -85,6 +85,8 @@ public final class Worker implements AutoCloseable {
 
 	private final boolean virtualThreads;
 
+	private final boolean rotateStores;
+
 	private final WorkerSettings settings;
 
 	private final Semaphore slots;
@@ -96,6 +98,8 @@ public final class Worker implements AutoCloseable {
 	private final CountDownLatch terminated = new CountDownLatch(1);
 
 	private final RedisOutageLog outage;
+
+	private final StoreBackOff storeBackOff;
 
 	private volatile boolean fetching;
 
@@ -137,6 +141,8 @@ public final class Worker implements AutoCloseable {
 				: clamp(shortestLease, Duration.ofMillis(100), Duration.ofSeconds(30));
 		this.trimInterval = builder.trimInterval;
 		this.virtualThreads = builder.virtualThreads;
+		this.rotateStores = builder.rotateStores;
+		this.storeBackOff = new StoreBackOff(this.stores.size());
 		this.settings = new WorkerSettings(id, builder.handlers, builder.retryPolicy,
 				(builder.timeout != null) ? builder.timeout : DEFAULT_TIMEOUT, builder.listener, builder.unknownTypeGrace,
 				(builder.maxStuckHandlers != null) ? builder.maxStuckHandlers : this.concurrency,
@@ -353,6 +359,7 @@ public final class Worker implements AutoCloseable {
 
 	private void fetchLoop() throws InterruptedException {
 		long pause = 0;
+		int round = 0;
 		while (this.fetching) {
 			int free = acquireSlots();
 			if (free == 0) {
@@ -362,10 +369,29 @@ public final class Worker implements AutoCloseable {
 			Duration nextDue = null;
 			boolean failed = false;
 			try {
+				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
+				int answered = 0;
+				RuntimeException storeFailure = null;
 				// stop() may have been called while this thread waited for a slot.
 				for (int i = 0; i < this.stores.size() && this.fetching && started < free; i++) {
-					JobStore store = this.stores.get(i);
-					LeaseBatch batch = store.lease(free - started, !this.runner.holdsSuspect());
+					int index = (first + i) % this.stores.size();
+					JobStore store = this.stores.get(index);
+					LeaseBatch batch;
+					try {
+						batch = this.storeBackOff.isWaiting(index) ? null : store.lease(free - started,
+								!this.runner.holdsSuspect());
+					}
+					catch (RuntimeException ex) {
+						// One store (a shard on another server) failing must not stop the others.
+						this.storeBackOff.failed(index, ex);
+						batch = null;
+						storeFailure = ex;
+					}
+					if (batch == null) {
+						continue;
+					}
+					this.storeBackOff.succeeded(index);
+					answered++;
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
 						if (this.runner.submit(store, job)) {
@@ -374,7 +400,16 @@ public final class Worker implements AutoCloseable {
 					}
 					nextDue = earliest(nextDue, batch.nextDue());
 				}
-				this.outage.succeeded();
+				if (answered == 0 && this.storeBackOff.anyWaiting()) {
+					throw this.storeBackOff.lastFailure();
+				}
+				if (storeFailure != null || this.storeBackOff.anyWaiting()) {
+					this.outage.failed("fetching jobs", (storeFailure != null) ? storeFailure
+							: new IllegalStateException("a store failed recently"));
+				}
+				else {
+					this.outage.succeeded();
+				}
 				pause = 0;
 			}
 			catch (RuntimeException ex) {
@@ -494,6 +529,8 @@ public final class Worker implements AutoCloseable {
 		private final JobHandlers handlers = new JobHandlers();
 
 		private boolean virtualThreads = true;
+
+		private boolean rotateStores;
 
 		private Duration unknownTypeGrace = DEFAULT_UNKNOWN_TYPE_GRACE;
 
@@ -626,6 +663,15 @@ public final class Worker implements AutoCloseable {
 			for (JobMiddleware one : middleware) {
 				this.middleware.add(Objects.requireNonNull(one, "middleware"));
 			}
+			return this;
+		}
+
+		/**
+		 * Start each fetch round at the next store instead of the first, so that stores of equal rank, such as the
+		 * shards of a queue, share the free slots and none starves (off by default: stores are served in order).
+		 */
+		public Builder rotateStores(boolean rotateStores) {
+			this.rotateStores = rotateStores;
 			return this;
 		}
 

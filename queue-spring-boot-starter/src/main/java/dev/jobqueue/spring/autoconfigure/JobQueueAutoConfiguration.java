@@ -16,14 +16,19 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.job.BackOff;
+import dev.jobqueue.core.queue.Durability;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.Retention;
+import dev.jobqueue.core.shard.ShardStrategy;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.core.worker.JobExecutionListener;
 import dev.jobqueue.core.worker.Durations;
 import dev.jobqueue.core.worker.RetryPolicy;
@@ -84,7 +89,7 @@ public class JobQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobQueues jobQueues(UnifiedJedis redis, JobQueueProperties properties, PayloadCodec codec) {
-		List<RedisJobQueue> queues = new ArrayList<>();
+		List<JobQueue> queues = new ArrayList<>();
 		properties.effectiveQueues().forEach((name, queue) -> {
 			QueueOptions options = QueueOptions.defaults()
 				.withKeyPrefix(properties.getKeyPrefix())
@@ -98,8 +103,9 @@ public class JobQueueAutoConfiguration {
 				.withIdempotencyWindow(properties.getJobs().getIdempotencyWindow())
 				.withMaxPayloadSize(properties.getJobs().getMaxPayloadSize().toBytes())
 				.withCodec(codec)
-				.withStrictRedisCheck(properties.isStrictRedisCheck());
-			queues.add(new RedisJobQueue(redis, name, options));
+				.withStrictRedisCheck(properties.isStrictRedisCheck())
+				.withDurability(queue.isDurable() ? properties.getScaling().durability() : Durability.NONE);
+			queues.add(queue(redis, name, queue.getShards(), options, properties.getScaling().getShardStrategy()));
 		});
 		return new JobQueues(redis, queues);
 	}
@@ -124,7 +130,26 @@ public class JobQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobDispatcher jobDispatcher(JobQueues queues, JobHandlerEndpointRegistry registry, PayloadCodec codec,
 			JobQueueProperties properties) {
-		return new RedisJobDispatcher(queues, registry, codec, properties.getDefaultQueue());
+		return new RedisJobDispatcher(queues, registry, codec, properties.getDefaultQueue(),
+				properties.getScaling().durability());
+	}
+
+	/** One queue, or its shards: partitions spread over the masters on a cluster, tagged name#i on one server. */
+	static JobQueue queue(UnifiedJedis redis, String name, int shards, QueueOptions options, ShardStrategy strategy) {
+		if (shards < 1) {
+			throw new IllegalStateException("jobqueue.queues." + name + ".shards must be at least 1, not " + shards);
+		}
+		if (shards == 1) {
+			return new RedisJobQueue(redis, name, options);
+		}
+		if (redis instanceof RedisClusterClient cluster) {
+			return ShardedQueue.onCluster(cluster, name, shards, options, strategy);
+		}
+		List<UnifiedJedis> servers = new ArrayList<>();
+		for (int i = 0; i < shards; i++) {
+			servers.add(redis);
+		}
+		return ShardedQueue.onServers(servers, name, options, strategy);
 	}
 
 	/** Workers must be stopped, jobs handed back and outcomes written before Spring's shutdown phase ends. */

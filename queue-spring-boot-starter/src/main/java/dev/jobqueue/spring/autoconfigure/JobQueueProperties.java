@@ -9,6 +9,9 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.jobqueue.core.queue.Durability;
+import dev.jobqueue.core.shard.ShardStrategy;
+
 /**
  * Settings of the job queue, under {@code jobqueue}. Redis itself is configured once, with
  * {@code spring.data.redis.*}.
@@ -105,6 +108,28 @@ public class JobQueueProperties {
 
 		/** How long a job of this queue stays leased without a heartbeat; defaults to jobqueue.jobs.lease-duration. */
 		private Duration leaseDuration;
+
+		/** Partitions of this queue, each under its own hash tag; on Redis Cluster they spread over the masters. */
+		private int shards = 1;
+
+		/** Whether every enqueue waits for replicas as jobqueue.scaling.durable-* says. */
+		private boolean durable;
+
+		public int getShards() {
+			return this.shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
+		}
+
+		public boolean isDurable() {
+			return this.durable;
+		}
+
+		public void setDurable(boolean durable) {
+			this.durable = durable;
+		}
 
 		public int getConcurrency() {
 			return this.concurrency;
@@ -684,6 +709,67 @@ public class JobQueueProperties {
 
 		/** Every caller who may read the endpoint. */
 		ALWAYS
+
+	}
+
+	private final Scaling scaling = new Scaling();
+
+	public Scaling getScaling() {
+		return this.scaling;
+	}
+
+	/** Sharded queues and durable enqueues. */
+	public static class Scaling {
+
+		/** How a sharded queue picks the shard of a new job; jobs with a caller-chosen id always go by hash. */
+		private ShardStrategy shardStrategy = ShardStrategy.HASH;
+
+		/** Replicas a durable enqueue waits for (WAIT). */
+		private int durableReplicas = 1;
+
+		/** How long a durable enqueue waits for them; keep it below spring.data.redis.timeout. */
+		private Duration durableTimeout = Duration.ofSeconds(1);
+
+		/** Whether a durable enqueue also waits for the replicas' append-only file (WAITAOF, Redis 7.2+; skipped before). */
+		private boolean durableFsync;
+
+		public ShardStrategy getShardStrategy() {
+			return this.shardStrategy;
+		}
+
+		public void setShardStrategy(ShardStrategy shardStrategy) {
+			this.shardStrategy = shardStrategy;
+		}
+
+		public int getDurableReplicas() {
+			return this.durableReplicas;
+		}
+
+		public void setDurableReplicas(int durableReplicas) {
+			this.durableReplicas = durableReplicas;
+		}
+
+		public Duration getDurableTimeout() {
+			return this.durableTimeout;
+		}
+
+		public void setDurableTimeout(Duration durableTimeout) {
+			this.durableTimeout = durableTimeout;
+		}
+
+		public boolean isDurableFsync() {
+			return this.durableFsync;
+		}
+
+		public void setDurableFsync(boolean durableFsync) {
+			this.durableFsync = durableFsync;
+		}
+
+		/** What a durable enqueue waits for. */
+		public Durability durability() {
+			Durability durability = Durability.replicas(this.durableReplicas, this.durableTimeout);
+			return this.durableFsync ? durability.withFsync() : durability;
+		}
 
 	}
 

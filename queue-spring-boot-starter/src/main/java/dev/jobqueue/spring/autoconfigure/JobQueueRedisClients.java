@@ -18,12 +18,14 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Builds the Jedis client of the job queue from the application's Redis connection details
- * ({@code spring.data.redis.*}, or a Testcontainers service connection), and checks it once at
- * start-up. With TLS, the server's host name is always verified. The starter creates no other
+ * ({@code spring.data.redis.*}, or a Testcontainers service connection): a cluster client for
+ * {@code cluster.nodes}, a Sentinel-aware client that follows failovers for {@code sentinel.*}, else a
+ * pooled client of one server; and checks it once at start-up. With TLS, the server's host name is always verified. The starter creates no other
  * Redis client.
  */
 final class JobQueueRedisClients {
@@ -40,10 +42,6 @@ final class JobQueueRedisClients {
 	}
 
 	static UnifiedJedis create(DataRedisConnectionDetails details, DataRedisProperties properties) {
-		if (details.getSentinel() != null || properties.getSentinel() != null) {
-			throw new IllegalStateException("The job queue does not support Redis Sentinel yet: point spring.data.redis "
-					+ "at the master, or use Redis Cluster");
-		}
 		DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
 			.user(details.getUsername())
 			.password(details.getPassword())
@@ -74,6 +72,27 @@ final class JobQueueRedisClients {
 				.map((node) -> new HostAndPort(node.host(), node.port()))
 				.collect(Collectors.toSet());
 			return RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool).build();
+		}
+		DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
+		if (sentinel != null) {
+			if (sentinel.getMaster() == null || sentinel.getNodes().isEmpty()) {
+				throw new IllegalStateException("spring.data.redis.sentinel needs both master (the name the Sentinels "
+						+ "know it by) and nodes (host:port of each Sentinel)");
+			}
+			// Sentinels may have credentials of their own; the master gets the connection's.
+			DefaultJedisClientConfig.Builder sentinelConfig = DefaultJedisClientConfig.builder()
+				.user(sentinel.getUsername())
+				.password(sentinel.getPassword())
+				.timeoutMillis(millis(properties.getTimeout(), 5_000))
+				.connectionTimeoutMillis(millis(properties.getConnectTimeout(), 5_000));
+			return RedisSentinelClient.builder()
+				.masterName(sentinel.getMaster())
+				.sentinels(sentinel.getNodes().stream().map((node) -> new HostAndPort(node.host(), node.port()))
+					.collect(Collectors.toSet()))
+				.clientConfig(config.database(sentinel.getDatabase()).build())
+				.sentinelClientConfig(sentinelConfig.build())
+				.poolConfig(pool)
+				.build();
 		}
 		DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
 		return RedisClient.builder()
@@ -129,6 +148,10 @@ final class JobQueueRedisClients {
 	}
 
 	private static String where(DataRedisConnectionDetails details) {
+		if (details.getSentinel() != null) {
+			return "Sentinel master " + details.getSentinel().getMaster() + " via " + details.getSentinel().getNodes().stream()
+				.map((node) -> node.host() + ":" + node.port()).collect(Collectors.joining(", "));
+		}
 		if (details.getCluster() != null) {
 			return details.getCluster().getNodes().stream().map((node) -> node.host() + ":" + node.port())
 				.collect(Collectors.joining(", "));

@@ -12,8 +12,7 @@ import org.springframework.boot.ssl.SslBundles;
 /**
  * The Redis connection described by {@code spring.data.redis.*} (URL, host, credentials, TLS,
  * cluster nodes), read the way Spring Boot reads it: what the job queue connects to when no
- * connection details bean (a service connection, or Spring Data Redis's own) exists. Sentinel
- * settings are not read: the queue refuses them.
+ * connection details bean (a service connection, or Spring Data Redis's own) exists.
  */
 final class PropertiesRedisConnectionDetails implements DataRedisConnectionDetails {
 
@@ -96,6 +95,44 @@ final class PropertiesRedisConnectionDetails implements DataRedisConnectionDetai
 		}
 		List<Node> nodes = cluster.getNodes().stream().map(PropertiesRedisConnectionDetails::node).toList();
 		return () -> nodes;
+	}
+
+	@Override
+	public Sentinel getSentinel() {
+		DataRedisProperties.Sentinel sentinel = this.properties.getSentinel();
+		if (sentinel == null) {
+			return null;
+		}
+		List<Node> nodes = sentinel.getNodes().stream().map(PropertiesRedisConnectionDetails::node).toList();
+		int database = getStandalone().getDatabase();
+		return new Sentinel() {
+
+			@Override
+			public int getDatabase() {
+				return database;
+			}
+
+			@Override
+			public String getMaster() {
+				return sentinel.getMaster();
+			}
+
+			@Override
+			public List<Node> getNodes() {
+				return nodes;
+			}
+
+			@Override
+			public String getUsername() {
+				return sentinel.getUsername();
+			}
+
+			@Override
+			public String getPassword() {
+				return sentinel.getPassword();
+			}
+
+		};
 	}
 
 	private static Node node(String hostAndPort) {

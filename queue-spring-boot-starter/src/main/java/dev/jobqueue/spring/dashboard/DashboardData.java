@@ -96,7 +96,8 @@ public class DashboardData {
 			return Optional.empty();
 		}
 		if (this.configured.contains(name)) {
-			return Optional.of(this.configured.get(name));
+			// The dashboard browses one store; a sharded queue is not shown here (see the actuator endpoint).
+			return (this.configured.get(name) instanceof RedisJobQueue queue) ? Optional.of(queue) : Optional.empty();
 		}
 		RedisJobQueue other = this.others.get(name);
 		if (other != null) {

@@ -19,12 +19,15 @@ import java.util.Map;
  * @param metadata string pairs stored with the job, for tracing and debugging
  * @param unique a unique key: no job is created while another job holding it has not finished
  * @param uniqueUntilStart whether the unique key is released as its job starts rather than when it finishes
+ * @param durable wait for replicas ({@code jobqueue.scaling.durable-*}) before returning, whatever the queue's own
+ * setting
  */
 public record DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
-		Duration timeout, String id, Map<String, String> metadata, String unique, boolean uniqueUntilStart) {
+		Duration timeout, String id, Map<String, String> metadata, String unique, boolean uniqueUntilStart,
+		boolean durable) {
 
 	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of(),
-			null, false);
+			null, false, false);
 
 	public DispatchOptions {
 		metadata = Map.copyOf(metadata);
@@ -40,44 +43,44 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 
 	public DispatchOptions queue(String queue) {
 		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions priority(int priority) {
 		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions maxRetries(int maxRetries) {
 		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions delay(Duration delay) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions runAt(Instant runAt) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions timeout(Duration timeout) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions id(String id) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
-				this.metadata, this.unique, this.uniqueUntilStart);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	public DispatchOptions metadata(String key, String value) {
 		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
 		metadata.put(key, value);
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, metadata, this.unique, this.uniqueUntilStart);
+				this.id, metadata, this.unique, this.uniqueUntilStart, this.durable);
 	}
 
 	/**
@@ -87,13 +90,22 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 	 */
 	public DispatchOptions unique(String key) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, this.metadata, key, false);
+				this.id, this.metadata, key, false, this.durable);
 	}
 
 	/** As {@link #unique(String)}, but the key is released when the job starts: one more may wait meanwhile. */
 	public DispatchOptions uniqueUntilStart(String key) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, this.metadata, key, true);
+				this.id, this.metadata, key, true, this.durable);
+	}
+
+	/**
+	 * Returns only once {@code jobqueue.scaling.durable-replicas} replicas have the job, or throws
+	 * {@link dev.jobqueue.core.queue.NotReplicatedException} (the job is stored, not yet replicated).
+	 */
+	public DispatchOptions durably() {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, this.metadata, this.unique, this.uniqueUntilStart, true);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.jobqueue.spring.dispatch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
 import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.CancelResult;
+import dev.jobqueue.core.queue.Durability;
 import dev.jobqueue.core.queue.EnqueueResult;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -36,12 +39,21 @@ public class RedisJobDispatcher implements JobDispatcher {
 
 	private final Map<String, Flows> flows = new ConcurrentHashMap<>();
 
+	private final Durability durability;
+
 	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
 			String defaultQueue) {
+		this(queues, endpoints, codec, defaultQueue, Durability.replicas(1, Duration.ofSeconds(1)));
+	}
+
+	/** A dispatcher whose {@link DispatchOptions#durably() durable} dispatches wait for replicas as {@code durability} says. */
+	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
+			String defaultQueue, Durability durability) {
 		this.queues = queues;
 		this.endpoints = endpoints;
 		this.codec = codec;
 		this.defaultQueue = defaultQueue;
+		this.durability = durability;
 	}
 
 	@Override
@@ -51,7 +63,8 @@ public class RedisJobDispatcher implements JobDispatcher {
 			EnqueueResult result = flows(job.queue()).enqueueUnique(job, options.unique(), options.uniqueUntilStart());
 			return new JobRef(result.id(), job.queue(), result.created(), result.existing());
 		}
-		return ref(job, this.queues.get(job.queue()).enqueue(job));
+		JobQueue queue = this.queues.get(job.queue());
+		return ref(job, options.durable() ? queue.enqueue(job, this.durability) : queue.enqueue(job));
 	}
 
 	@Override
@@ -100,7 +113,7 @@ public class RedisJobDispatcher implements JobDispatcher {
 	}
 
 	private Flows flows(String queue) {
-		return this.flows.computeIfAbsent(queue, (name) -> new Flows(this.queues.get(name)));
+		return this.flows.computeIfAbsent(queue, (name) -> new Flows(this.queues.redisQueue(name)));
 	}
 
 	@Override
@@ -120,7 +133,9 @@ public class RedisJobDispatcher implements JobDispatcher {
 		}
 		Map<Job, EnqueueResult> results = new IdentityHashMap<>();
 		byQueue.forEach((queue, batch) -> {
-			List<EnqueueResult> stored = this.queues.get(queue).enqueueAll(batch);
+			JobQueue jobQueue = this.queues.get(queue);
+			List<EnqueueResult> stored = options.durable() ? jobQueue.enqueueAll(batch, this.durability)
+					: jobQueue.enqueueAll(batch);
 			for (int i = 0; i < batch.size(); i++) {
 				results.put(batch.get(i), stored.get(i));
 			}

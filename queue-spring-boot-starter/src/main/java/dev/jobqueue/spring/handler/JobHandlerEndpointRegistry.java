@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.worker.JobExecutionListener;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.core.worker.Worker;
@@ -172,11 +172,15 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 	}
 
 	private WorkerContainer create(String name, List<String> queueNames, JobExecutionListener listener) {
-		List<RedisJobQueue> queues = queueNames.stream().map(this.queues::get).toList();
+		List<JobStore> stores = queueNames.stream().flatMap((queue) -> this.queues.stores(queue).stream())
+			.map(JobStore.class::cast).toList();
 		JobQueueProperties.Pool pool = this.properties.getWorker().getPools().get(name);
 		int concurrency = (pool != null) ? pool.getConcurrency()
 				: this.properties.effectiveQueues().get(name).getConcurrency();
-		Worker.Builder builder = Worker.builder(queues)
+		// Shards of one queue share the slots in turn; distinct queues keep their priority order.
+		boolean sharded = stores.size() > queueNames.size();
+		Worker.Builder builder = Worker.builderForStores(stores)
+			.rotateStores(sharded && queueNames.size() == 1)
 			.id(workerId(name))
 			.concurrency(concurrency)
 			.timeout(this.properties.getJobs().getTimeout())

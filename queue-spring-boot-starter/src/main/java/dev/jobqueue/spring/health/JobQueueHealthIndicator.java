@@ -7,7 +7,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.jobqueue.core.queue.QueueStats;
-import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.spring.container.WorkerContainer;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
@@ -37,7 +37,7 @@ public class JobQueueHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		this.queues.redis().ping();
 		Map<String, Object> counts = new LinkedHashMap<>();
-		for (RedisJobQueue queue : this.queues.all()) {
+		for (JobQueue queue : this.queues.all()) {
 			QueueStats stats = queue.stats();
 			counts.put(queue.name(), Map.of("ready", stats.pending(), "scheduled", stats.scheduled(), "active",
 					stats.active(), "retrying", stats.retrying(), "dead", stats.dead()));

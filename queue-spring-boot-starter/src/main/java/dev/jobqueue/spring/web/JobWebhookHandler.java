@@ -30,7 +30,7 @@ import dev.jobqueue.core.codec.PayloadBindingException;
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.queue.EnqueueResult;
-import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.JobQueue;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -60,7 +60,7 @@ public class JobWebhookHandler implements HttpRequestHandler {
 
 	private final String jobType;
 
-	private final RedisJobQueue queue;
+	private final JobQueue queue;
 
 	private final WebhookSignatureVerifier verifier;
 
@@ -78,7 +78,7 @@ public class JobWebhookHandler implements HttpRequestHandler {
 
 	private final Clock clock;
 
-	public JobWebhookHandler(String name, String jobType, RedisJobQueue queue, WebhookSignatureVerifier verifier,
+	public JobWebhookHandler(String name, String jobType, JobQueue queue, WebhookSignatureVerifier verifier,
 			long maxBodySize, int maxConcurrentReads, Duration readTimeout, List<String> copiedHeaders,
 			PayloadCodec codec, Clock clock) {
 		if (maxConcurrentReads < 1) {

@@ -56,7 +56,7 @@ class JobQueueAutoConfigurationTests {
 				.hasSingleBean(JobHandlerEndpointRegistry.class).hasSingleBean(RetryPolicy.class);
 			assertThat(context.getBean(UnifiedJedis.class).ping()).isEqualTo("PONG");
 			assertThat(context.getBean(JobQueues.class).names()).containsExactly("default");
-			assertThat(context.getBean(JobQueues.class).get("default").options().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(context.getBean(JobQueues.class).redisQueue("default").options().leaseDuration()).isEqualTo(Duration.ofSeconds(30));
 		});
 	}
 
@@ -68,10 +68,10 @@ class JobQueueAutoConfigurationTests {
 				"jobqueue.retention.completed.max-count=5", "jobqueue.retention.dead.max-age=1h").run((context) -> {
 					JobQueues queues = context.getBean(JobQueues.class);
 					assertThat(queues.names()).containsExactly("emails", "reports");
-					assertThat(queues.get("emails").keys().all()).allMatch((key) -> key.startsWith("shop:{emails}:"));
-					assertThat(queues.get("reports").options().leaseDuration()).isEqualTo(Duration.ofMinutes(2));
-					assertThat(queues.get("emails").options().completed().maxCount()).isEqualTo(5);
-					assertThat(queues.get("emails").options().dead().maxAge()).isEqualTo(Duration.ofHours(1));
+					assertThat(queues.redisQueue("emails").keys().all()).allMatch((key) -> key.startsWith("shop:{emails}:"));
+					assertThat(queues.redisQueue("reports").options().leaseDuration()).isEqualTo(Duration.ofMinutes(2));
+					assertThat(queues.redisQueue("emails").options().completed().maxCount()).isEqualTo(5);
+					assertThat(queues.redisQueue("emails").options().dead().maxAge()).isEqualTo(Duration.ofHours(1));
 					RetryPolicy policy = context.getBean(RetryPolicy.class);
 					assertThat(policy.maxRetries()).isEqualTo(7);
 					assertThat(policy.backoff()).isEqualTo(BackOff.linear(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofHours(1)));

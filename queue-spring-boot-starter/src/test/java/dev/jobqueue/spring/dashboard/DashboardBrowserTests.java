@@ -142,7 +142,7 @@ class DashboardBrowserTests {
 	void aDeadLetterIsRetriedWithAClickAndThenRuns() {
 		this.handlers.failing.set(true);
 		String id = this.dispatcher.dispatch("flaky", Map.of("order", 7)).id();
-		RedisJobQueue work = this.queues.get("work");
+		RedisJobQueue work = this.queues.redisQueue("work");
 		await().atMost(PATIENCE).until(() -> work.get(id).orElseThrow().state() == JobState.DEAD);
 		this.handlers.failing.set(false);
 

@@ -94,7 +94,7 @@ class JobWebhookTests {
 
 	@BeforeEach
 	void emptyQueues() {
-		this.queues.all().forEach((queue) -> this.queues.redis().del(queue.keys().all().toArray(String[]::new)));
+		this.queues.names().forEach((name) -> this.queues.redis().del(this.queues.redisQueue(name).keys().all().toArray(String[]::new)));
 	}
 
 	@AfterEach
@@ -265,7 +265,7 @@ class JobWebhookTests {
 	}
 
 	private RedisJobQueue queue(String queue) {
-		return this.queues.get(queue);
+		return this.queues.redisQueue(queue);
 	}
 
 	private static long now() {

@@ -25,6 +25,7 @@ import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.ScheduleStatus;
 import dev.jobqueue.core.schedule.Scheduler;
@@ -138,7 +139,7 @@ public class JobQueueEndpoint {
 			return null;
 		}
 		boolean details = showsDetails(security);
-		RedisJobQueue jobQueue = this.queues.get(queue);
+		JobQueue jobQueue = this.queues.get(queue);
 		DeadLetterQueue deadLetters = jobQueue.deadLetters();
 		List<Map<String, Object>> dead = deadLetters.get(0, DEAD_LETTERS_SHOWN - 1).stream()
 			.map((letter) -> describe(letter, details))
@@ -153,12 +154,15 @@ public class JobQueueEndpoint {
 			return null;
 		}
 		boolean details = showsDetails(security);
-		RedisJobQueue jobQueue = this.queues.get(queue);
+		JobQueue jobQueue = this.queues.get(queue);
 		Optional<Map<String, Object>> job = jobQueue.get(id).map((info) -> describe(info, details));
 		if (job.isPresent()) {
 			return job.get();
 		}
-		Flows flows = new Flows(jobQueue);
+		if (!(jobQueue instanceof RedisJobQueue unsharded)) {
+			return null;
+		}
+		Flows flows = new Flows(unsharded);
 		return flows.chainStatus(id).map(JobQueueEndpoint::describe)
 			.or(() -> flows.batchStatus(id).map(JobQueueEndpoint::describe)).orElse(null);
 	}
@@ -195,7 +199,7 @@ public class JobQueueEndpoint {
 		if (!mayWrite(security)) {
 			return refused();
 		}
-		RedisJobQueue jobQueue = existing(queue);
+		JobQueue jobQueue = existing(queue);
 		DeadLetterQueue deadLetters = jobQueue.deadLetters();
 		return new WebEndpointResponse<>(switch (action) {
 			case "retry-all" -> Map.of("action", action, "jobs", deadLetters.retryAll());
@@ -223,7 +227,7 @@ public class JobQueueEndpoint {
 		if (!mayWrite(security)) {
 			return refused();
 		}
-		RedisJobQueue jobQueue = existing(queue);
+		JobQueue jobQueue = existing(queue);
 		return new WebEndpointResponse<>(switch (action) {
 			case "retry" -> Map.of("action", action, "done", jobQueue.deadLetters().retry(id));
 			case "delete" -> Map.of("action", action, "done", jobQueue.deadLetters().delete(id));
@@ -245,7 +249,7 @@ public class JobQueueEndpoint {
 		return this.showDetails.isShown(security, (this.writeRole != null) ? Set.of(this.writeRole) : Set.of());
 	}
 
-	private RedisJobQueue existing(String queue) {
+	private JobQueue existing(String queue) {
 		if (!this.queues.contains(queue)) {
 			throw new InvalidEndpointRequestException("No queue '" + queue + "'", "No such queue");
 		}

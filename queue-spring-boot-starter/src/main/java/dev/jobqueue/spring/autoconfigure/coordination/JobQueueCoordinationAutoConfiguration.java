@@ -106,7 +106,7 @@ public class JobQueueCoordinationAutoConfiguration {
 	Scheduler jobQueueScheduler(UnifiedJedis redis, JobQueues queues, JobQueueProperties properties,
 			JobQueueCoordinationProperties coordination, ObjectProvider<ScheduleListener> listeners) {
 		JobQueueCoordinationProperties.Scheduler scheduler = coordination.getScheduler();
-		return new Scheduler(redis, queues.all().iterator().next().options(), properties.getDefaultQueue(),
+		return new Scheduler(redis, queues.options(queues.names().iterator().next()), properties.getDefaultQueue(),
 				scheduler.getPollInterval(), scheduler.getOutageThreshold(), (name, fire, id, missed) -> listeners
 					.orderedStream().forEach((l) -> l.fired(name, fire, id, missed)));
 	}

@@ -62,10 +62,10 @@ public class JobQueueWebhookAutoConfiguration {
 					: registry.endpoint(webhook.getJobType()).map(MethodJobHandlerEndpoint::queue)
 						.orElse(properties.getDefaultQueue());
 			// A delivery is recognised through its job id, which the queue keeps taken for its idempotency window.
-			if (webhook.getDedupeWindow().compareTo(queues.get(queue).options().idempotencyWindow()) > 0) {
+			if (webhook.getDedupeWindow().compareTo(queues.options(queue).idempotencyWindow()) > 0) {
 				throw new IllegalStateException("Webhook '" + name + "' should recognise deliveries for "
 						+ webhook.getDedupeWindow() + " but queue '" + queue + "' keeps job ids taken for "
-						+ queues.get(queue).options().idempotencyWindow() + " only: raise jobqueue.jobs.idempotency-window "
+						+ queues.options(queue).idempotencyWindow() + " only: raise jobqueue.jobs.idempotency-window "
 						+ "or lower " + prefix + "dedupe-window");
 			}
 			handlers.put(webhook.getPath(), new JobWebhookHandler(name, webhook.getJobType(), queues.get(queue),

@@ -73,7 +73,7 @@ class JobQueueEndpointSecurityTests {
 
 	@BeforeEach
 	void aDeadLetterAndAPendingJob() {
-		this.queue = this.queues.get("default");
+		this.queue = this.queues.redisQueue("default");
 		this.queues.redis().del(this.queue.keys().all().toArray(String[]::new));
 		this.deadId = this.queue.enqueue(Job.ofJson("charge", "{\"card\":\"4242\"}").withMetadata("customer", "ada@example.com")).id();
 		LeasedJob leased = this.queue.store().lease(1, false).jobs().get(0);
