@@ -28,7 +28,14 @@ public final class QueuePause {
 
 	/** Resumes the queue; {@code false} when it was not paused. */
 	public boolean resume(String queue) {
-		return this.redis.del(key(queue)) == 1;
+		boolean resumed = this.redis.del(key(queue)) == 1;
+		if (resumed) {
+			// Idle workers wait for a signal: jobs that arrived while paused are waiting now.
+			String wake = QueueKeys.of(this.keyPrefix, queue).wake();
+			this.redis.lpush(wake, "1");
+			this.redis.ltrim(wake, 0, 31);
+		}
+		return resumed;
 	}
 
 	public boolean isPaused(String queue) {

@@ -197,6 +197,9 @@ public class RedisJobQueue implements JobQueue {
 	/** Lets workers lease from this queue again. */
 	public void resume() {
 		redis().del(keys().key("paused"));
+		// Idle workers wait for a signal: jobs that arrived while paused are waiting now.
+		redis().lpush(keys().wake(), "1");
+		redis().ltrim(keys().wake(), 0, 31);
 	}
 
 	public boolean isPaused() {
