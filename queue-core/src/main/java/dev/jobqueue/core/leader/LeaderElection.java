@@ -235,13 +235,15 @@ public final class LeaderElection implements AutoCloseable {
 		}
 		this.campaigner.shutdownNow();
 		if (held != null) {
+			// Stepped down here (listeners told) before the key is released: no successor is elected while this
+			// candidate still acts as leader.
+			revoke(held, "it closed");
 			try {
 				RESIGN.run(this.redis, List.of(this.keys.key()), List.of(held));
 			}
 			catch (RuntimeException ex) {
 				log.warn("Leader election {}: could not resign; the lease will run out instead", name(), ex);
 			}
-			revoke(held, "it closed");
 		}
 		this.stepDown.shutdownNow();
 	}

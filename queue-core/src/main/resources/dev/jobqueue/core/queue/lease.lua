@@ -78,6 +78,8 @@ if #ids == 0 then
       if next_due < 0 or wait < next_due then next_due = wait end
     end
   end
+  -- A worker that holds a suspect may take the next one once it settles (which signals no one): look again soon.
+  if ARGV[4] ~= '1' and redis.call('LLEN', K_STALLED) > 0 and (next_due < 0 or next_due > 100) then next_due = 100 end
   return { now, 0, next_due }
 end
 
