@@ -79,8 +79,15 @@ final class IdleWait implements AutoCloseable {
 						}
 					}
 					catch (RuntimeException ex) {
-						// The fetching thread meets the same failure on its next lease call and reports it.
-						this.signalled.set(true);
+						if (this.groups.size() == 1) {
+							// The fetching thread meets the same failure on its next lease call and reports it.
+							this.signalled.set(true);
+						}
+						else {
+							// One server of several is down: this wait ends as a timed-out one would, and the others
+							// still signal, instead of the worker looking again at once and trying it in a loop.
+							pause(seconds);
+						}
 					}
 					finally {
 						group.waiting().set(false);
@@ -92,6 +99,15 @@ final class IdleWait implements AutoCloseable {
 		boolean returned = this.returned.tryAcquire(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
 		this.returned.drainPermits();
 		return this.signalled.getAndSet(false) || !returned;
+	}
+
+	private static void pause(double seconds) {
+		try {
+			Thread.sleep((long) (seconds * 1000));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

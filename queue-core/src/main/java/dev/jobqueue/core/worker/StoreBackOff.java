@@ -1,5 +1,6 @@
 package dev.jobqueue.core.worker;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -32,20 +33,38 @@ final class StoreBackOff {
 		return Arrays.stream(this.pauseMillis).anyMatch((pause) -> pause > 0);
 	}
 
+	/** How long until the first store in back-off may be tried again; {@code null} when none is. */
+	Duration untilRetry() {
+		long now = System.nanoTime();
+		long least = Long.MAX_VALUE;
+		for (int i = 0; i < this.pauseMillis.length; i++) {
+			if (this.pauseMillis[i] > 0) {
+				least = Math.min(least, Math.max(0, this.retryAtNanos[i] - now));
+			}
+		}
+		return (least == Long.MAX_VALUE) ? null : Duration.ofNanos(least);
+	}
+
 	/** The latest failure of any store. */
 	RuntimeException lastFailure() {
 		return this.lastFailure;
 	}
 
-	void failed(int store, RuntimeException failure) {
+	/** Records a failure; {@code true} when the store was fine until now. */
+	boolean failed(int store, RuntimeException failure) {
 		this.lastFailure = failure;
+		boolean first = this.pauseMillis[store] == 0;
 		long pause = (this.pauseMillis[store] == 0) ? FIRST_MILLIS : Math.min(this.pauseMillis[store] * 2, MAX_MILLIS);
 		this.pauseMillis[store] = pause;
 		this.retryAtNanos[store] = System.nanoTime() + pause * 1_000_000;
+		return first;
 	}
 
-	void succeeded(int store) {
+	/** Records a success; {@code true} when the store was failing until now. */
+	boolean succeeded(int store) {
+		boolean recovered = this.pauseMillis[store] > 0;
 		this.pauseMillis[store] = 0;
+		return recovered;
 	}
 
 }

@@ -371,7 +371,6 @@ public final class Worker implements AutoCloseable {
 			try {
 				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
 				int answered = 0;
-				RuntimeException storeFailure = null;
 				// stop() may have been called while this thread waited for a slot.
 				for (int i = 0; i < this.stores.size() && this.fetching && started < free; i++) {
 					int index = (first + i) % this.stores.size();
@@ -383,14 +382,18 @@ public final class Worker implements AutoCloseable {
 					}
 					catch (RuntimeException ex) {
 						// One store (a shard on another server) failing must not stop the others.
-						this.storeBackOff.failed(index, ex);
+						if (this.storeBackOff.failed(index, ex) && this.stores.size() > 1) {
+							logger.warn("Worker {} cannot fetch jobs from {{}} ({}); it serves its other stores and "
+									+ "tries again with back-off", id(), store.keys().tag(), ex.toString());
+						}
 						batch = null;
-						storeFailure = ex;
 					}
 					if (batch == null) {
 						continue;
 					}
-					this.storeBackOff.succeeded(index);
+					if (this.storeBackOff.succeeded(index) && this.stores.size() > 1) {
+						logger.info("Worker {} fetches jobs from {{}} again", id(), store.keys().tag());
+					}
 					answered++;
 					for (LeasedJob job : batch.jobs()) {
 						this.fetched.incrementAndGet();
@@ -403,13 +406,9 @@ public final class Worker implements AutoCloseable {
 				if (answered == 0 && this.storeBackOff.anyWaiting()) {
 					throw this.storeBackOff.lastFailure();
 				}
-				if (storeFailure != null || this.storeBackOff.anyWaiting()) {
-					this.outage.failed("fetching jobs", (storeFailure != null) ? storeFailure
-							: new IllegalStateException("a store failed recently"));
-				}
-				else {
-					this.outage.succeeded();
-				}
+				// A store in back-off is tried again when it is due, whatever signals the others give.
+				nextDue = earliest(nextDue, this.storeBackOff.untilRetry());
+				this.outage.succeeded();
 				pause = 0;
 			}
 			catch (RuntimeException ex) {
