@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.KeyValue;
 
 import dev.jobqueue.core.queue.JobStore;
 
@@ -41,6 +42,8 @@ final class IdleWait implements AutoCloseable {
 	private final Semaphore returned = new Semaphore(0);
 
 	private final AtomicBoolean signalled = new AtomicBoolean();
+
+	private volatile boolean stopped;
 
 	IdleWait(List<JobStore> stores, String threadPrefix) {
 		Map<Object, List<String>> keysByGroup = new LinkedHashMap<>();
@@ -74,7 +77,11 @@ final class IdleWait implements AutoCloseable {
 			if (group.waiting().compareAndSet(false, true)) {
 				this.waiters.execute(() -> {
 					try {
-						if (group.redis().blpop(seconds, group.keys()) != null) {
+						KeyValue<String, String> signal = group.redis().blpop(seconds, group.keys());
+						if (signal != null && this.stopped) {
+							group.redis().lpush(signal.getKey(), signal.getValue());
+						}
+						else if (signal != null) {
 							this.signalled.set(true);
 						}
 					}
@@ -99,6 +106,16 @@ final class IdleWait implements AutoCloseable {
 		boolean returned = this.returned.tryAcquire(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
 		this.returned.drainPermits();
 		return this.signalled.getAndSet(false) || !returned;
+	}
+
+	/**
+	 * Ends the current or next {@link #await} at once: the worker is stopping. A wait still blocked gives back
+	 * a signal it takes later, so another worker on the queue is not left waiting for it.
+	 */
+	void stop() {
+		this.stopped = true;
+		this.signalled.set(true);
+		this.returned.release();
 	}
 
 	private static void pause(double seconds) {

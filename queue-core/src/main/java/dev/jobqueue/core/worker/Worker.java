@@ -301,10 +301,11 @@ public final class Worker implements AutoCloseable {
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		this.fetching = false;
+		this.idleWait.stop();
 		// A handler that called System.exit never returns: settle it now instead of waiting for it.
 		this.runner.settleExitCallers();
 		if (Thread.currentThread() != this.fetcher) {
-			// The fetcher leaves within one blocking wait (at most 1 s) and one lease call: waiting for it even
+			// The fetcher leaves at once from an idle wait, or after one lease call: waiting for it even
 			// past a short timeout keeps it from leasing jobs after the handlers have stopped.
 			join(this.fetcher, Math.max(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos()));
 		}

@@ -572,6 +572,23 @@ class WorkerTests {
 	}
 
 	@Test
+	void aWorkerThatStoppedWhileIdleLeavesTheNextEnqueueSignalToTheWorkersStillRunning() {
+		Worker stopped = start(Worker.builder(this.queue).handle("send_email", Email.class, (email, ctx) -> {
+		}));
+		await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() == 1);
+		List<String> ran = new CopyOnWriteArrayList<>();
+		start(Worker.builder(this.queue).handle("send_email", Email.class, (email, ctx) -> ran.add(email.to())));
+		await().atMost(Duration.ofSeconds(10)).until(() -> blockedClients() == 2);
+		// The stopped worker's wait, first in line for the queue's signal, outlives its stop.
+		stopped.stop(Duration.ofSeconds(5));
+
+		this.queue.enqueue(email("after-stop"));
+
+		// Woken by the signal, not by the running worker's look once a minute.
+		await().atMost(Duration.ofSeconds(30)).until(() -> ran.contains("after-stop"));
+	}
+
+	@Test
 	void anIdleWorkerCostsAboutOneRedisCallASecondWhateverTheQueuesItServes() {
 		List<RedisJobQueue> queues = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
@@ -601,6 +618,13 @@ class WorkerTests {
 		this.queue.enqueue(job);
 
 		assertThat(awaitState(job.id(), JobState.DEAD).lastError().exceptionType()).isEqualTo("java.lang.StackOverflowError");
+	}
+
+	private long blockedClients() {
+		return redis.server().client().info("clients").lines()
+			.filter((line) -> line.startsWith("blocked_clients:"))
+			.mapToLong((line) -> Long.parseLong(line.substring("blocked_clients:".length()).trim()))
+			.sum();
 	}
 
 	/** Requests the worker sent to Redis (scripts and blocking pops), not the commands scripts ran inside. */
