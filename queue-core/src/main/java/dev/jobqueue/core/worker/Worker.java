@@ -55,6 +55,8 @@ public final class Worker implements AutoCloseable {
 	/** Longest single blocking wait of an idle worker. */
 	private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
 
+	private static final Duration STOP_WHEN_EMPTY_LOOK = Duration.ofMillis(500);
+
 	/** How often an idle worker that was not signalled looks at its queues all the same. */
 	private static final Duration RELOOK = Duration.ofSeconds(60);
 
@@ -447,6 +449,10 @@ public final class Worker implements AutoCloseable {
 		long until = now + RELOOK.toNanos();
 		if (nextDue != null) {
 			until = Math.min(until, now + nextDue.toNanos());
+		}
+		if (this.stopWhenEmpty) {
+			// Its running jobs end without a signal: it looks again soon to see whether it is done.
+			until = Math.min(until, now + STOP_WHEN_EMPTY_LOOK.toNanos());
 		}
 		while (this.fetching && until - (now = System.nanoTime()) > 0) {
 			try {
