@@ -1,8 +1,5 @@
 package dev.jobqueue.spring.autoconfigure;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,6 +12,7 @@ import dev.jobqueue.spring.annotation.JobHandler;
 import dev.jobqueue.spring.dispatch.DispatchOptions;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.dispatch.JobQueueException;
+import dev.jobqueue.test.LocalRedisServer;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,23 +72,22 @@ class JobRoutingTests {
 	}
 
 	@Test
-	void aRedisErrorReachesTheCallerAsOneExceptionWithAOneLineMessage() throws IOException {
-		int closed;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closed = socket.getLocalPort();
+	void aRedisErrorReachesTheCallerAsOneExceptionWithAOneLineMessage() {
+		try (LocalRedisServer gone = LocalRedisServer.create().start()) {
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JobQueueAutoConfiguration.class))
+				.withPropertyValues("spring.data.redis.port=" + gone.port(), "jobqueue.worker.enabled=false")
+				.run((context) -> {
+					JobDispatcher dispatcher = context.getBean(JobDispatcher.class);
+					gone.kill();
+					assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> dispatcher.dispatch("x", "y"))
+						.withMessageStartingWith("Could not dispatch job ")
+						.withMessageContaining("(x) to queue 'default': ")
+						.withCauseInstanceOf(JedisException.class)
+						.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n"));
+					assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> dispatcher.find("some-id"))
+						.withMessageStartingWith("Could not look up job some-id: ");
+				});
 		}
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JobQueueAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.port=" + closed, "jobqueue.worker.enabled=false")
-			.run((context) -> {
-				JobDispatcher dispatcher = context.getBean(JobDispatcher.class);
-				assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> dispatcher.dispatch("x", "y"))
-					.withMessageStartingWith("Could not dispatch job ")
-					.withMessageContaining("(x) to queue 'default': ")
-					.withCauseInstanceOf(JedisException.class)
-					.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n"));
-				assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> dispatcher.find("some-id"))
-					.withMessageStartingWith("Could not look up job some-id: ");
-			});
 	}
 
 	@Test
