@@ -40,9 +40,9 @@ import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.dispatch.RedisJobDispatcher;
 import dev.jobqueue.spring.handler.JobExecutionInterceptor;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
-import dev.jobqueue.spring.handler.LoggingJobExecutionInterceptor;
-import dev.jobqueue.spring.handler.MdcDispatchInterceptor;
-import dev.jobqueue.spring.handler.MdcJobExecutionInterceptor;
+import dev.jobqueue.spring.observation.LoggingJobExecutionInterceptor;
+import dev.jobqueue.spring.observation.MdcDispatchInterceptor;
+import dev.jobqueue.spring.observation.MdcJobExecutionInterceptor;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**

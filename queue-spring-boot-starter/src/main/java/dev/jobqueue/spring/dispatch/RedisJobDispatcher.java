@@ -112,7 +112,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 		Job job = job(type, payload, options);
 		return this.interceptor.dispatch(job, (traced) -> {
 			if (deferred(options)) {
-				afterCommit(job.id(), () -> store(traced, options));
+				afterCommit("Job " + traced.id() + " (" + traced.type() + ") was", () -> store(traced, options));
 				return ref(traced, EnqueueResult.created(traced.id()));
 			}
 			return store(traced, options);
@@ -152,7 +152,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 					store.run();
 				}
 				catch (RuntimeException ex) {
-					logger.error("Job {} was not stored after its transaction committed: {}", what, ex.getMessage());
+					logger.error("{} not stored after the transaction committed: {}", what, ex.getMessage());
 					throw ex;
 				}
 			}
@@ -271,7 +271,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 			jobs.add(this.interceptor.dispatch(job(type, payload, options), (traced) -> traced));
 		}
 		if (deferred(options)) {
-			afterCommit(jobs.size() + " jobs of type " + type, () -> storeAll(jobs, options));
+			afterCommit(jobs.size() + " jobs of type " + type + " were", () -> storeAll(jobs, options));
 			return jobs.stream().map((job) -> ref(job, EnqueueResult.created(job.id()))).toList();
 		}
 		return storeAll(jobs, options);

@@ -112,8 +112,9 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 			JobExecutionListener listener = this.listener.get();
 			createContainers().forEach((name, queues) -> this.containers.add(create(name, queues, listener)));
 			this.containers.forEach((container) -> container.worker().start());
-			logger.info("Job queue workers started: {} handling job types {}", this.containers.stream()
-				.map((container) -> container.name() + " " + container.queues()).toList(), this.endpoints.keySet());
+			logger.info("Job queue workers started: {} handling job types {} on {} threads", this.containers.stream()
+				.map((container) -> container.name() + " " + container.queues()).toList(), this.endpoints.keySet(),
+					this.virtualThreads ? "virtual" : "platform");
 		}
 		this.running = true;
 	}

@@ -278,8 +278,6 @@ public class JobQueueEndpoint {
 		if (details) {
 			putIfPresent(job, "progressMessage", info.progressMessage());
 			putIfPresent(job, "result", JobView.result(info));
-		}
-		if (details) {
 			job.putAll(JobView.error(info));
 		}
 		else if (info.lastError() != null) {

@@ -1,4 +1,4 @@
-package dev.jobqueue.spring.handler;
+package dev.jobqueue.spring.observation;
 
 import java.util.List;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.jobqueue.spring.handler;
+package dev.jobqueue.spring.observation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +8,7 @@ import org.slf4j.MDC;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.spring.handler.JobExecutionInterceptor;
 
 /**
  * Puts the job's id, type, queue and attempt in the MDC while its handler runs ({@value #JOB_ID},

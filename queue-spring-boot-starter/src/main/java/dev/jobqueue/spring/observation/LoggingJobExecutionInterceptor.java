@@ -1,4 +1,4 @@
-package dev.jobqueue.spring.handler;
+package dev.jobqueue.spring.observation;
 
 import java.time.Duration;
 
@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.spring.handler.JobExecutionInterceptor;
 import dev.jobqueue.core.worker.Durations;
 
 /**
