@@ -36,7 +36,6 @@ import dev.jobqueue.core.queue.Durability;
 import dev.jobqueue.core.queue.EnqueueResult;
 import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.JobStore;
-import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -167,7 +166,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 			try (AbstractPipeline pipeline = this.queues.redis().pipelined()) {
 				for (String queue : this.queues.names()) {
 					for (JobStore store : this.queues.stores(queue)) {
-						replies.add(Map.entry(queue, pipeline.hexists(((RedisJobStore) store).keys().key("jobs"), id)));
+						replies.add(Map.entry(queue, pipeline.hexists(store.keys().key("jobs"), id)));
 					}
 				}
 				pipeline.sync();
