@@ -155,9 +155,11 @@ class JobHandleTests {
 			.containsEntry("jobQueue", "default")
 			.containsEntry("jobAttempt", "1")
 			.containsEntry("tenant", "acme");
-		// The default queue runs one handler thread: the second job ran where the first did, and saw no tenant.
 		assertThat(this.handlers.mdc.get("NoTenant")).containsEntry("jobId", second.id()).doesNotContainKey("tenant");
-		assertThat(this.handlers.threads.get("NoTenant")).isEqualTo(this.handlers.threads.get("Mdc"));
+		if (!this.handlers.virtual.get("Mdc")) {
+			// One platform handler thread on the default queue: the second job ran where the first left its MDC.
+			assertThat(this.handlers.threads.get("NoTenant")).isEqualTo(this.handlers.threads.get("Mdc"));
+		}
 		assertThat(output).contains("Job " + first.id() + " (greet) started on queue 'default', attempt 1")
 			.containsPattern("Job " + first.id() + " \\(greet\\) succeeded in \\d+(\\.\\d)? m?s");
 	}
