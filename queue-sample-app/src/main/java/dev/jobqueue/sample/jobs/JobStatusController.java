@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.jobqueue.spring.annotation.JobHandler;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
+import dev.jobqueue.spring.dispatch.JobView;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /** Job status by id, and a job that always fails, to watch retries end in the dead-letter queue. */
@@ -40,8 +41,8 @@ class JobStatusController {
 			status.put("state", info.state().id());
 			status.put("attempts", info.attempts());
 			status.put("progress", info.progress());
-			status.put("result", info.result());
-			status.put("error", (info.lastError() != null) ? info.lastError().message() : null);
+			status.put("result", JobView.result(info));
+			status.putAll(JobView.error(info));
 			return ResponseEntity.ok(status);
 		}).orElse(ResponseEntity.notFound().build());
 	}

@@ -35,9 +35,14 @@ import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.spring.annotation.JobHandlerAnnotationBeanPostProcessor;
 import dev.jobqueue.spring.container.CompositeJobExecutionListener;
+import dev.jobqueue.spring.dispatch.DispatchInterceptor;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.dispatch.RedisJobDispatcher;
+import dev.jobqueue.spring.handler.JobExecutionInterceptor;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
+import dev.jobqueue.spring.observation.LoggingJobExecutionInterceptor;
+import dev.jobqueue.spring.observation.MdcDispatchInterceptor;
+import dev.jobqueue.spring.observation.MdcJobExecutionInterceptor;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
@@ -113,11 +118,31 @@ public class JobQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobHandlerEndpointRegistry jobHandlerEndpointRegistry(JobQueueProperties properties, JobQueues queues,
-			RetryPolicy retryPolicy, ObjectProvider<JobExecutionListener> listeners, Environment environment) {
+			RetryPolicy retryPolicy, ObjectProvider<JobExecutionListener> listeners,
+			ObjectProvider<JobExecutionInterceptor> interceptors, Environment environment) {
 		checkShutdownFitsItsPhase(properties, environment);
 		// Listeners (metrics among them) are looked up when workers start, not while beans are still being created.
-		return new JobHandlerEndpointRegistry(properties, queues, retryPolicy,
+		JobHandlerEndpointRegistry registry = new JobHandlerEndpointRegistry(properties, queues, retryPolicy,
 				() -> new CompositeJobExecutionListener(listeners.orderedStream().toList()));
+		// Tracing outermost, so that the MDC and the execution log see the attempt's trace.
+		JobExecutionInterceptor interceptor = interceptors.orderedStream()
+			.reduce(JobExecutionInterceptor.NONE, JobExecutionInterceptor::around)
+			.around(new MdcJobExecutionInterceptor());
+		if (properties.getWorker().isLogExecution()) {
+			interceptor = interceptor.around(new LoggingJobExecutionInterceptor());
+		}
+		registry.setInterceptor(interceptor);
+		registry.setVirtualThreads(virtualThreads(properties.getWorker().getVirtualThreads(),
+				environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false), Runtime.version().feature()));
+		return registry;
+	}
+
+	/**
+	 * Virtual threads when {@code jobqueue.worker.virtual-threads} says so, else when Spring's own switch does;
+	 * never before JDK 21, which has none.
+	 */
+	static boolean virtualThreads(Boolean configured, boolean springVirtualThreads, int jdkFeature) {
+		return ((configured != null) ? configured : springVirtualThreads) && jdkFeature >= 21;
 	}
 
 	@Bean
@@ -129,9 +154,19 @@ public class JobQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobDispatcher jobDispatcher(JobQueues queues, JobHandlerEndpointRegistry registry, PayloadCodec codec,
-			JobQueueProperties properties) {
-		return new RedisJobDispatcher(queues, registry, codec, properties.getDefaultQueue(),
+			JobQueueProperties properties, ObjectProvider<DispatchInterceptor> interceptors) {
+		RedisJobDispatcher dispatcher = new RedisJobDispatcher(queues, registry, codec, properties.getDefaultQueue(),
 				properties.getScaling().durability());
+		dispatcher.setRoutes(properties.getRoutes());
+		dispatcher.setAfterCommit(properties.getDispatch().isAfterCommit());
+		// The MDC is read before tracing starts the dispatch's span.
+		DispatchInterceptor interceptor = interceptors.orderedStream()
+			.reduce(DispatchInterceptor.NONE, DispatchInterceptor::around);
+		if (!properties.getMdc().getPropagate().isEmpty()) {
+			interceptor = new MdcDispatchInterceptor(properties.getMdc().getPropagate()).around(interceptor);
+		}
+		dispatcher.setInterceptor(interceptor);
+		return dispatcher;
 	}
 
 	/** One queue, or its shards: partitions spread over the masters on a cluster, tagged name#i on one server. */

@@ -34,6 +34,16 @@ public class JobQueueProperties {
 	 */
 	private boolean strictRedisCheck;
 
+	/**
+	 * The queue of each job type, by type: where dispatches of the type go unless their options name a queue,
+	 * ahead of the queue of its handler. Lets a node without handlers route as worker nodes do.
+	 */
+	private Map<String, String> routes = new LinkedHashMap<>();
+
+	private final Dispatch dispatch = new Dispatch();
+
+	private final Mdc mdc = new Mdc();
+
 	private final Worker worker = new Worker();
 
 	private final Jobs jobs = new Jobs();
@@ -77,6 +87,57 @@ public class JobQueueProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Map<String, String> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(Map<String, String> routes) {
+		this.routes = routes;
+	}
+
+	public Dispatch getDispatch() {
+		return this.dispatch;
+	}
+
+	public Mdc getMdc() {
+		return this.mdc;
+	}
+
+	/** How dispatches are stored. */
+	public static class Dispatch {
+
+		/**
+		 * Whether a dispatch inside a Spring-managed transaction is stored after the commit (and dropped at a
+		 * rollback) unless its options say otherwise.
+		 */
+		private boolean afterCommit = true;
+
+		public boolean isAfterCommit() {
+			return this.afterCommit;
+		}
+
+		public void setAfterCommit(boolean afterCommit) {
+			this.afterCommit = afterCommit;
+		}
+
+	}
+
+	/** Logging context of handlers. */
+	public static class Mdc {
+
+		/** MDC keys of the dispatching thread carried in the job and set in the MDC while its handler runs. */
+		private List<String> propagate = new ArrayList<>();
+
+		public List<String> getPropagate() {
+			return this.propagate;
+		}
+
+		public void setPropagate(List<String> propagate) {
+			this.propagate = propagate;
+		}
+
 	}
 
 	public Jobs getJobs() {
@@ -169,8 +230,14 @@ public class JobQueueProperties {
 		 */
 		private Integer maxStuckHandlers;
 
-		/** Run handlers on virtual threads when the JDK has them (21+). */
-		private boolean virtualThreads = true;
+		/**
+		 * Run handlers on virtual threads (when the JDK has them, 21+) or on platform threads; defaults to
+		 * spring.threads.virtual.enabled.
+		 */
+		private Boolean virtualThreads;
+
+		/** Log every execution at INFO: its start, and its outcome with its duration. */
+		private boolean logExecution;
 
 		/** Workers that poll several queues in the given order, by name; other queues get a worker each. */
 		private Map<String, Pool> pools = new LinkedHashMap<>();
@@ -199,12 +266,20 @@ public class JobQueueProperties {
 			this.maxStuckHandlers = maxStuckHandlers;
 		}
 
-		public boolean isVirtualThreads() {
+		public Boolean getVirtualThreads() {
 			return this.virtualThreads;
 		}
 
-		public void setVirtualThreads(boolean virtualThreads) {
+		public void setVirtualThreads(Boolean virtualThreads) {
 			this.virtualThreads = virtualThreads;
+		}
+
+		public boolean isLogExecution() {
+			return this.logExecution;
+		}
+
+		public void setLogExecution(boolean logExecution) {
+			this.logExecution = logExecution;
 		}
 
 		public Map<String, Pool> getPools() {

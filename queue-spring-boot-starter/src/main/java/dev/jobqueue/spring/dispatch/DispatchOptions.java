@@ -21,16 +21,25 @@ import java.util.Map;
  * @param uniqueUntilStart whether the unique key is released as its job starts rather than when it finishes
  * @param durable wait for replicas ({@code jobqueue.scaling.durable-*}) before returning, whatever the queue's own
  * setting
+ * @param afterCommit inside a Spring-managed transaction, store the job after the commit and drop it at a rollback
+ * ({@code null}: as {@code jobqueue.dispatch.after-commit} says)
  */
 public record DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
 		Duration timeout, String id, Map<String, String> metadata, String unique, boolean uniqueUntilStart,
-		boolean durable) {
+		boolean durable, Boolean afterCommit) {
 
 	private static final DispatchOptions NONE = new DispatchOptions(null, null, null, null, null, null, null, Map.of(),
-			null, false, false);
+			null, false, false, null);
 
 	public DispatchOptions {
 		metadata = Map.copyOf(metadata);
+	}
+
+	/** Options that follow {@code jobqueue.dispatch.after-commit}. */
+	public DispatchOptions(String queue, Integer priority, Integer maxRetries, Duration delay, Instant runAt,
+			Duration timeout, String id, Map<String, String> metadata, String unique, boolean uniqueUntilStart,
+			boolean durable) {
+		this(queue, priority, maxRetries, delay, runAt, timeout, id, metadata, unique, uniqueUntilStart, durable, null);
 	}
 
 	public static DispatchOptions none() {
@@ -43,44 +52,44 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 
 	public DispatchOptions queue(String queue) {
 		return new DispatchOptions(queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions priority(int priority) {
 		return new DispatchOptions(this.queue, priority, this.maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions maxRetries(int maxRetries) {
 		return new DispatchOptions(this.queue, this.priority, maxRetries, this.delay, this.runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions delay(Duration delay) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, delay, null, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions runAt(Instant runAt) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, null, runAt, this.timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions timeout(Duration timeout) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, timeout, this.id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions id(String id) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout, id,
-				this.metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	public DispatchOptions metadata(String key, String value) {
 		Map<String, String> metadata = new LinkedHashMap<>(this.metadata);
 		metadata.put(key, value);
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, metadata, this.unique, this.uniqueUntilStart, this.durable);
+				this.id, metadata, this.unique, this.uniqueUntilStart, this.durable, this.afterCommit);
 	}
 
 	/**
@@ -90,13 +99,13 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 	 */
 	public DispatchOptions unique(String key) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, this.metadata, key, false, this.durable);
+				this.id, this.metadata, key, false, this.durable, this.afterCommit);
 	}
 
 	/** As {@link #unique(String)}, but the key is released when the job starts: one more may wait meanwhile. */
 	public DispatchOptions uniqueUntilStart(String key) {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, this.metadata, key, true, this.durable);
+				this.id, this.metadata, key, true, this.durable, this.afterCommit);
 	}
 
 	/**
@@ -105,7 +114,21 @@ public record DispatchOptions(String queue, Integer priority, Integer maxRetries
 	 */
 	public DispatchOptions durably() {
 		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
-				this.id, this.metadata, this.unique, this.uniqueUntilStart, true);
+				this.id, this.metadata, this.unique, this.uniqueUntilStart, true, this.afterCommit);
+	}
+
+	/**
+	 * Inside a Spring-managed transaction: {@code true} stores the job once the transaction commits and drops it
+	 * at a rollback, {@code false} stores it at once. Outside a transaction the job is stored at once either way.
+	 */
+	public DispatchOptions afterCommit(boolean afterCommit) {
+		return new DispatchOptions(this.queue, this.priority, this.maxRetries, this.delay, this.runAt, this.timeout,
+				this.id, this.metadata, this.unique, this.uniqueUntilStart, this.durable, afterCommit);
+	}
+
+	/** Stores the job at once, even inside a transaction that may still roll back: {@code afterCommit(false)}. */
+	public DispatchOptions immediately() {
+		return afterCommit(false);
 	}
 
 }

@@ -12,9 +12,11 @@ import dev.jobqueue.core.flow.ChainStatus;
 import dev.jobqueue.core.queue.CancelResult;
 
 /**
- * Puts jobs on their queues. A job goes to the queue its options name, else its handler's queue,
- * else {@code jobqueue.default-queue}; its payload is written as JSON. A dispatch returns once the
- * job is stored in Redis, or throws: it is never silently dropped. Thread-safe.
+ * Puts jobs on their queues. A job goes to the queue its options name, else its type's route
+ * ({@code jobqueue.routes.<type>}), else its handler's queue, else {@code jobqueue.default-queue}; its
+ * payload is written as JSON. A dispatch returns once the job is stored in Redis, or throws (Redis errors
+ * as {@link JobQueueException}): it is never silently dropped. Inside a Spring-managed transaction a
+ * dispatch is stored after the commit and dropped at a rollback, unless told otherwise. Thread-safe.
  */
 public interface JobDispatcher {
 
@@ -94,6 +96,14 @@ public interface JobDispatcher {
 	 * a chain's pending step, after which it enqueues no more; a batch's pending members.
 	 */
 	CancelResult cancel(String queue, String id);
+
+	/**
+	 * The job with this id, on whichever configured queue holds it, without naming the queue; empty when no
+	 * queue keeps it.
+	 */
+	default Optional<JobRef> find(String id) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot find jobs by id");
+	}
 
 	/** Cancels the job a dispatch created. */
 	default CancelResult cancel(JobRef job) {

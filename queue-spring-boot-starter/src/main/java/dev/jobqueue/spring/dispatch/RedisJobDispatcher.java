@@ -7,7 +7,19 @@ import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.ClassUtils;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.flow.Batch;
@@ -17,17 +29,28 @@ import dev.jobqueue.core.flow.ChainStatus;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
+import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.core.queue.Durability;
 import dev.jobqueue.core.queue.EnqueueResult;
 import dev.jobqueue.core.queue.JobQueue;
+import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
 
-/** A {@link JobDispatcher} that stores jobs in the application's Redis queues. Thread-safe. */
-public class RedisJobDispatcher implements JobDispatcher {
+/**
+ * A {@link JobDispatcher} that stores jobs in the application's Redis queues, and the {@link JobAccess} of the
+ * handles it returns. Thread-safe; configure it (routes, after-commit) before it is shared.
+ */
+public class RedisJobDispatcher implements JobDispatcher, JobAccess {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisJobDispatcher.class);
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager",
+			RedisJobDispatcher.class.getClassLoader());
 
 	private final JobQueues queues;
 
@@ -40,6 +63,12 @@ public class RedisJobDispatcher implements JobDispatcher {
 	private final Map<String, Flows> flows = new ConcurrentHashMap<>();
 
 	private final Durability durability;
+
+	private Map<String, String> routes = Map.of();
+
+	private boolean afterCommit = true;
+
+	private DispatchInterceptor interceptor = DispatchInterceptor.NONE;
 
 	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
 			String defaultQueue) {
@@ -56,15 +85,105 @@ public class RedisJobDispatcher implements JobDispatcher {
 		this.durability = durability;
 	}
 
+	/** Sends each job type to a queue, ahead of its handler's queue; every route's queue must be configured. */
+	public void setRoutes(Map<String, String> routes) {
+		routes.forEach((type, queue) -> {
+			if (!this.queues.contains(queue)) {
+				throw new IllegalStateException("jobqueue.routes." + type + " names queue '" + queue
+						+ "', which is not configured (configured: " + this.queues.names() + ")");
+			}
+		});
+		this.routes = Map.copyOf(routes);
+	}
+
+	/** Whether dispatches inside a transaction wait for its commit unless their options say otherwise. */
+	public void setAfterCommit(boolean afterCommit) {
+		this.afterCommit = afterCommit;
+	}
+
+	/** What runs around each dispatch: tracing, context carried in the job's metadata. */
+	public void setInterceptor(DispatchInterceptor interceptor) {
+		this.interceptor = interceptor;
+	}
+
 	@Override
 	public JobRef dispatch(String type, Object payload, DispatchOptions options) {
 		Job job = job(type, payload, options);
-		if (options.unique() != null) {
-			EnqueueResult result = flows(job.queue()).enqueueUnique(job, options.unique(), options.uniqueUntilStart());
-			return new JobRef(result.id(), job.queue(), result.created(), result.existing());
-		}
-		JobQueue queue = this.queues.get(job.queue());
-		return ref(job, options.durable() ? queue.enqueue(job, this.durability) : queue.enqueue(job));
+		return this.interceptor.dispatch(job, (traced) -> {
+			if (deferred(options)) {
+				afterCommit("Job " + traced.id() + " (" + traced.type() + ") was", () -> store(traced, options));
+				return ref(traced, EnqueueResult.created(traced.id()));
+			}
+			return store(traced, options);
+		});
+	}
+
+	private JobRef store(Job job, DispatchOptions options) {
+		return redis(() -> "Could not dispatch job " + job.id() + " (" + job.type() + ") to queue '" + job.queue() + "'",
+				() -> {
+					if (options.unique() != null) {
+						EnqueueResult result = flows(job.queue()).enqueueUnique(job, options.unique(),
+								options.uniqueUntilStart());
+						return new JobRef(result.id(), job.queue(), result.created(), result.existing(), this);
+					}
+					JobQueue queue = this.queues.get(job.queue());
+					return ref(job, options.durable() ? queue.enqueue(job, this.durability) : queue.enqueue(job));
+				});
+	}
+
+	/** Inside a transaction that synchronizes, and unless told to store at once. */
+	private boolean deferred(DispatchOptions options) {
+		boolean wanted = (options.afterCommit() != null) ? options.afterCommit() : this.afterCommit;
+		return wanted && TRANSACTIONS_PRESENT && TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive();
+	}
+
+	/**
+	 * Stores after the commit; a failure then reaches the code that committed (the data is committed, the job
+	 * is not stored) and is logged, as the dispatching code has returned already.
+	 */
+	private static void afterCommit(String what, Runnable store) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				try {
+					store.run();
+				}
+				catch (RuntimeException ex) {
+					logger.error("{} not stored after the transaction committed: {}", what, ex.getMessage());
+					throw ex;
+				}
+			}
+
+		});
+	}
+
+	@Override
+	public Optional<JobRef> find(String id) {
+		return redis(() -> "Could not look up job " + id, () -> {
+			List<Map.Entry<String, Response<Boolean>>> replies = new ArrayList<>();
+			try (AbstractPipeline pipeline = this.queues.redis().pipelined()) {
+				for (String queue : this.queues.names()) {
+					for (JobStore store : this.queues.stores(queue)) {
+						replies.add(Map.entry(queue, pipeline.hexists(store.keys().key("jobs"), id)));
+					}
+				}
+				pipeline.sync();
+			}
+			return replies.stream().filter((reply) -> reply.getValue().get()).findFirst()
+				.map((reply) -> new JobRef(id, reply.getKey(), false, null, this));
+		});
+	}
+
+	@Override
+	public Optional<JobInfo> info(String queue, String id) {
+		return redis(() -> "Could not read job " + id + " of queue '" + queue + "'", () -> this.queues.get(queue).get(id));
+	}
+
+	@Override
+	public PayloadCodec codec() {
+		return this.codec;
 	}
 
 	@Override
@@ -99,17 +218,39 @@ public class RedisJobDispatcher implements JobDispatcher {
 
 	@Override
 	public CancelResult cancel(String queue, String id) {
-		return this.queues.get(queue).cancel(id);
+		return redis(() -> "Could not cancel " + id + " of queue '" + queue + "'", () -> this.queues.get(queue).cancel(id));
 	}
 
 	@Override
 	public void pause(String queue) {
-		this.queues.get(queue).pause();
+		redis(() -> "Could not pause queue '" + queue + "'", () -> {
+			this.queues.get(queue).pause();
+			return null;
+		});
 	}
 
 	@Override
 	public void resume(String queue) {
-		this.queues.get(queue).resume();
+		redis(() -> "Could not resume queue '" + queue + "'", () -> {
+			this.queues.get(queue).resume();
+			return null;
+		});
+	}
+
+	/** Runs a Redis call; a client error becomes one {@link JobQueueException} whose message says what failed. */
+	private static <T> T redis(Supplier<String> what, Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (JedisException ex) {
+			throw new JobQueueException(what.get() + ": " + firstLine(ex), ex);
+		}
+	}
+
+	private static String firstLine(Throwable error) {
+		String message = (error.getMessage() != null) ? error.getMessage() : error.getClass().getSimpleName();
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
 	}
 
 	private Flows flows(String queue) {
@@ -124,27 +265,36 @@ public class RedisJobDispatcher implements JobDispatcher {
 		if (options.unique() != null) {
 			throw new IllegalArgumentException("One unique key admits one job at a time: dispatch unique jobs one by one");
 		}
-		Map<String, List<Job>> byQueue = new LinkedHashMap<>();
 		List<Job> jobs = new ArrayList<>(payloads.size());
 		for (Object payload : payloads) {
-			Job job = job(type, payload, options);
-			jobs.add(job);
-			byQueue.computeIfAbsent(job.queue(), (queue) -> new ArrayList<>()).add(job);
+			jobs.add(this.interceptor.dispatch(job(type, payload, options), (traced) -> traced));
 		}
+		if (deferred(options)) {
+			afterCommit(jobs.size() + " jobs of type " + type + " were", () -> storeAll(jobs, options));
+			return jobs.stream().map((job) -> ref(job, EnqueueResult.created(job.id()))).toList();
+		}
+		return storeAll(jobs, options);
+	}
+
+	private List<JobRef> storeAll(List<Job> jobs, DispatchOptions options) {
+		Map<String, List<Job>> byQueue = new LinkedHashMap<>();
+		jobs.forEach((job) -> byQueue.computeIfAbsent(job.queue(), (queue) -> new ArrayList<>()).add(job));
 		Map<Job, EnqueueResult> results = new IdentityHashMap<>();
-		byQueue.forEach((queue, batch) -> {
-			JobQueue jobQueue = this.queues.get(queue);
-			List<EnqueueResult> stored = options.durable() ? jobQueue.enqueueAll(batch, this.durability)
-					: jobQueue.enqueueAll(batch);
-			for (int i = 0; i < batch.size(); i++) {
-				results.put(batch.get(i), stored.get(i));
-			}
-		});
+		byQueue.forEach((queue, batch) -> redis(() -> "Could not dispatch " + batch.size() + " jobs to queue '" + queue
+				+ "'", () -> {
+					JobQueue jobQueue = this.queues.get(queue);
+					List<EnqueueResult> stored = options.durable() ? jobQueue.enqueueAll(batch, this.durability)
+							: jobQueue.enqueueAll(batch);
+					for (int i = 0; i < batch.size(); i++) {
+						results.put(batch.get(i), stored.get(i));
+					}
+					return null;
+				}));
 		return jobs.stream().map((job) -> ref(job, results.get(job))).toList();
 	}
 
-	private static JobRef ref(Job job, EnqueueResult result) {
-		return new JobRef(job.id(), job.queue(), result.created(), result.existing());
+	private JobRef ref(Job job, EnqueueResult result) {
+		return new JobRef(job.id(), job.queue(), result.created(), result.existing(), this);
 	}
 
 	@Override
@@ -164,10 +314,9 @@ public class RedisJobDispatcher implements JobDispatcher {
 	}
 
 	private Job job(String type, Object payload, DispatchOptions options) {
+		checkKnown(type);
 		Job job = Job.of(type, payload, this.codec);
-		String queue = (options.queue() != null) ? options.queue()
-				: this.endpoints.endpoint(type).map(MethodJobHandlerEndpoint::queue).orElse(this.defaultQueue);
-		job = job.withQueue(queue);
+		job = job.withQueue(queueOf(type, options));
 		if (options.id() != null) {
 			job = job.withId(options.id());
 		}
@@ -190,6 +339,35 @@ public class RedisJobDispatcher implements JobDispatcher {
 			job = job.withMetadata(options.metadata());
 		}
 		return job;
+	}
+
+	/** Options, else the type's route, else its handler's queue, else the default queue. */
+	private String queueOf(String type, DispatchOptions options) {
+		if (options.queue() != null) {
+			return options.queue();
+		}
+		String routed = this.routes.get(type);
+		if (routed != null) {
+			return routed;
+		}
+		return this.endpoints.endpoint(type).map(MethodJobHandlerEndpoint::queue).orElse(this.defaultQueue);
+	}
+
+	/**
+	 * Once routes or handlers name the job types, a type outside them is refused here rather than retried on a
+	 * worker that does not know it.
+	 */
+	private void checkKnown(String type) {
+		if (this.routes.containsKey(type) || this.endpoints.endpoint(type).isPresent()) {
+			return;
+		}
+		Set<String> known = new TreeSet<>(this.routes.keySet());
+		if (known.isEmpty() && this.endpoints.endpoints().isEmpty()) {
+			return;
+		}
+		this.endpoints.endpoints().forEach((endpoint) -> known.add(endpoint.type()));
+		throw new IllegalArgumentException("Unknown job type '" + type + "': known types are " + known
+				+ ". Add a @JobHandler for it, or route it with jobqueue.routes." + type + "=<queue>");
 	}
 
 	/** The context of a job run by {@link #dispatchSync}: told to stop only when its thread is interrupted; progress is not stored. */

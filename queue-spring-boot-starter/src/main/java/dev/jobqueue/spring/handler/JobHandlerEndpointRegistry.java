@@ -53,6 +53,10 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private JobExecutionInterceptor interceptor = JobExecutionInterceptor.NONE;
+
+	private boolean virtualThreads;
+
 	public JobHandlerEndpointRegistry(JobQueueProperties properties, JobQueues queues, RetryPolicy retryPolicy,
 			Supplier<JobExecutionListener> listener) {
 		this.properties = properties;
@@ -74,6 +78,16 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 					+ existing.describe() + " and " + endpoint.describe() + ". A job type has exactly one "
 					+ "@JobHandler; rename the type of one of them.");
 		}
+	}
+
+	/** What runs around every attempt of every handler (MDC, tracing, execution logs); set before start. */
+	public void setInterceptor(JobExecutionInterceptor interceptor) {
+		this.interceptor = interceptor;
+	}
+
+	/** Whether handlers run on virtual threads, where the JDK has them; set before start. */
+	public void setVirtualThreads(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
 	}
 
 	public Optional<MethodJobHandlerEndpoint> endpoint(String type) {
@@ -98,8 +112,9 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 			JobExecutionListener listener = this.listener.get();
 			createContainers().forEach((name, queues) -> this.containers.add(create(name, queues, listener)));
 			this.containers.forEach((container) -> container.worker().start());
-			logger.info("Job queue workers started: {} handling job types {}", this.containers.stream()
-				.map((container) -> container.name() + " " + container.queues()).toList(), this.endpoints.keySet());
+			logger.info("Job queue workers started: {} handling job types {} on {} threads", this.containers.stream()
+				.map((container) -> container.name() + " " + container.queues()).toList(), this.endpoints.keySet(),
+					this.virtualThreads ? "virtual" : "platform");
 		}
 		this.running = true;
 	}
@@ -187,13 +202,15 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 			.unknownTypeGrace(this.properties.getJobs().getUnknownTypeGrace())
 			.retryPolicy(this.retryPolicy)
 			.shutdownTimeout(this.properties.getWorker().getShutdownTimeout())
-			.virtualThreads(this.properties.getWorker().isVirtualThreads())
+			.virtualThreads(this.virtualThreads)
 			.listener(listener);
 		if (this.properties.getWorker().getMaxStuckHandlers() != null) {
 			builder.maxStuckHandlers(this.properties.getWorker().getMaxStuckHandlers());
 		}
 		// Every worker can run every type: a dispatch may send a job to any queue.
-		this.endpoints.values().forEach((endpoint) -> builder.handleJob(endpoint.type(), endpoint::invoke, endpoint.options()));
+		JobExecutionInterceptor interceptor = this.interceptor;
+		this.endpoints.values().forEach((endpoint) -> builder.handleJob(endpoint.type(),
+				(job, context) -> interceptor.invoke(job, context, () -> endpoint.invoke(job, context)), endpoint.options()));
 		return new WorkerContainer(name, builder.build());
 	}
 

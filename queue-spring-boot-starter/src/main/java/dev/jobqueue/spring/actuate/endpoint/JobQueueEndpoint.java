@@ -30,6 +30,7 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.ScheduleStatus;
 import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.container.WorkerContainer;
+import dev.jobqueue.spring.dispatch.JobView;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.queue.JobQueues;
 
@@ -276,9 +277,15 @@ public class JobQueueEndpoint {
 		putIfPresent(job, "progress", info.progress());
 		if (details) {
 			putIfPresent(job, "progressMessage", info.progressMessage());
-			putIfPresent(job, "result", info.result());
+			putIfPresent(job, "result", JobView.result(info));
+			job.putAll(JobView.error(info));
 		}
-		putError(job, info.lastError(), details);
+		else if (info.lastError() != null) {
+			// Who failed and with what, without the message or trace that may quote the job's data.
+			String key = JobView.isEarlier(info) ? "earlierErrorType" : "errorType";
+			putIfPresent(job, key, info.lastError().exceptionType());
+			putIfPresent(job, "worker", info.lastError().workerId());
+		}
 		return job;
 	}
 

@@ -115,7 +115,7 @@ class JobQueueEndpointSecurityTests {
 	@Test
 	void theWriteRoleSeesJobDataAndChangesJobs() throws Exception {
 		JsonNode jobView = json.readTree(send("GET", "/actuator/jobqueue/default/" + this.deadId, null, "admin").body());
-		assertThat(jobView.get("error").asString()).isEqualTo("card 4242 declined");
+		assertThat(jobView.get("error").get("message").asString()).isEqualTo("card 4242 declined");
 		assertThat(jobView.get("metadata").get("customer").asString()).isEqualTo("ada@example.com");
 		assertThat(jobView.has("payload")).isFalse();
 
