@@ -26,6 +26,14 @@ public final class JobRef {
 		this.existingState = existingState;
 	}
 
+	/**
+	 * A reference to a job that a test double recorded or ran instead of storing it (the test kit's
+	 * recording dispatcher): created, nothing looked up in Redis.
+	 */
+	public static JobRef recorded(String id, String queue) {
+		return new JobRef(id, queue, true, null);
+	}
+
 	public String id() {
 		return this.id;
 	}
