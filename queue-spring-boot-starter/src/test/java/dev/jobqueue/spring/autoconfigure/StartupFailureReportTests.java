@@ -1,6 +1,8 @@
 package dev.jobqueue.spring.autoconfigure;
 
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.io.UrlResource;
 import org.springframework.core.io.support.PropertiesLoaderUtils;
 
 import dev.jobqueue.spring.annotation.JobHandler;
@@ -44,8 +47,12 @@ class StartupFailureReportTests {
 
 	@Test
 	void theAnalyzersAreRegisteredForBoot() throws Exception {
-		assertThat(PropertiesLoaderUtils.loadAllProperties("META-INF/spring.factories")
-			.getProperty(FailureAnalyzer.class.getName())).contains(JobHandlerDefinitionFailureAnalyzer.class.getName(),
+		StringBuilder registered = new StringBuilder();
+		for (URL url : Collections.list(getClass().getClassLoader().getResources("META-INF/spring.factories"))) {
+			registered.append(PropertiesLoaderUtils.loadProperties(new UrlResource(url))
+				.getProperty(FailureAnalyzer.class.getName(), "")).append(',');
+		}
+		assertThat(registered.toString()).contains(JobHandlerDefinitionFailureAnalyzer.class.getName(),
 					RedisConnectionFailureAnalyzer.class.getName());
 	}
 
