@@ -31,6 +31,7 @@ import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
 import dev.jobqueue.spring.coordination.RateLimiters;
 import dev.jobqueue.spring.handler.JobContextArgumentResolver;
+import dev.jobqueue.spring.handler.JobHandlerDefinitionException;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.JobParameterArgumentResolver;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
@@ -82,7 +83,8 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 		JobQueueProperties properties = this.beanFactory.getBean(JobQueueProperties.class);
 		String type = resolve(annotation.type());
 		if (type.isEmpty()) {
-			throw new IllegalStateException("@JobHandler on " + method + " names no job type: write @JobHandler(\"my_job\")");
+			throw new JobHandlerDefinitionException("@JobHandler on " + method + " names no job type.",
+					"Name it: @JobHandler(\"my_job\").");
 		}
 		String queue = resolve(annotation.queue());
 		return MethodJobHandlerEndpoint.create(bean, method, type, queue.isEmpty() ? properties.getDefaultQueue() : queue,
@@ -110,8 +112,8 @@ public class JobHandlerAnnotationBeanPostProcessor implements BeanPostProcessor,
 					annotation, bean);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("@JobHandler method " + method.getName() + " has a bad setting: "
-					+ ex.getMessage(), ex);
+			throw new JobHandlerDefinitionException("@JobHandler method " + method.getName() + " has a bad setting: "
+					+ ex.getMessage() + ".", "Fix the attribute on the annotation (or the property it reads).", ex);
 		}
 	}
 

@@ -62,10 +62,11 @@ public class JobQueueAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(UnifiedJedis.class)
 	UnifiedJedis jobQueueRedisClient(ObjectProvider<DataRedisConnectionDetails> connectionDetails,
-			DataRedisProperties redisProperties, ObjectProvider<SslBundles> sslBundles) {
+			DataRedisProperties redisProperties, ObjectProvider<SslBundles> sslBundles, JobQueueProperties properties) {
 		DataRedisConnectionDetails details = connectionDetails
 			.getIfAvailable(() -> new PropertiesRedisConnectionDetails(redisProperties, sslBundles.getIfAvailable()));
-		UnifiedJedis client = JobQueueRedisClients.create(details, redisProperties);
+		UnifiedJedis client = JobQueueRedisClients.create(details, redisProperties,
+				JobQueueRedisClients.connectionsNeeded(properties));
 		try {
 			JobQueueRedisClients.verify(client, details);
 		}
@@ -76,11 +77,16 @@ public class JobQueueAutoConfiguration {
 		return client;
 	}
 
+	/**
+	 * The application's JSON mapper (its modules, naming and date settings) without default typing: payloads are
+	 * plain JSON bound to the handler's declared type, whatever the application's mapper does with its own data.
+	 */
 	@Bean
 	@ConditionalOnMissingBean
 	PayloadCodec jobQueuePayloadCodec(ObjectProvider<JsonMapper> jsonMapper) {
 		JsonMapper mapper = jsonMapper.getIfAvailable();
-		return (mapper != null) ? new PayloadCodec(mapper) : PayloadCodec.defaults();
+		return (mapper != null) ? new PayloadCodec(mapper.rebuild().deactivateDefaultTyping().build())
+				: PayloadCodec.defaults();
 	}
 
 	/** Retries and back-off of every job type that does not set its own; a bean of your own may use a custom back-off. */

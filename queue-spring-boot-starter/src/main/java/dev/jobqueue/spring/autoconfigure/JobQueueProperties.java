@@ -8,6 +8,9 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 import dev.jobqueue.core.queue.Durability;
 import dev.jobqueue.core.shard.ShardStrategy;
@@ -17,7 +20,19 @@ import dev.jobqueue.core.shard.ShardStrategy;
  * {@code spring.data.redis.*}.
  */
 @ConfigurationProperties("jobqueue")
-public class JobQueueProperties {
+@Validated
+public class JobQueueProperties implements Validator {
+
+	/** Checked when bound: errors name the property (see {@link JobQueuePropertiesValidation}). */
+	@Override
+	public void validate(Object target, Errors errors) {
+		JobQueuePropertiesValidation.validate((JobQueueProperties) target, errors);
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return JobQueueProperties.class.isAssignableFrom(type);
+	}
 
 	/** Prefix of every Redis key the queues use. */
 	private String keyPrefix = "jobqueue";

@@ -2,6 +2,8 @@ package dev.jobqueue.spring.autoconfigure;
 
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -35,13 +37,48 @@ final class JobQueueRedisClients {
 	/** Fetchers block on Redis and handlers report progress: the pool must not be Jedis's default of 8. */
 	static final int MIN_CONNECTIONS = 32;
 
+	/** Connections a worker may hold besides its handlers': fetch (blocking), heartbeat, settle, timer, maintenance. */
+	static final int CONNECTIONS_PER_WORKER = 5;
+
+	/** Dispatches, health, metrics, the monitor and the dashboard, beside the workers. */
+	static final int CONNECTIONS_BESIDE_WORKERS = 16;
+
+	/**
+	 * How long a caller waits for a pooled connection when {@code spring.data.redis.jedis.pool.max-wait} is left
+	 * at Boot's "forever": long enough for a busy moment, short enough that a starved pool shows as an error.
+	 */
+	static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(5);
+
 	/** Longest wait for the reply of a blocking command (the workers' idle waits take at most a second or two). */
 	static final int BLOCKING_READ_TIMEOUT_MILLIS = 15_000;
 
 	private JobQueueRedisClients() {
 	}
 
-	static UnifiedJedis create(DataRedisConnectionDetails details, DataRedisProperties properties) {
+	/**
+	 * The connections this node's workers may hold at once: each worker's handlers (progress, cancel checks,
+	 * their own calls) and its fetch, heartbeat, settle and timer threads, plus dispatching and monitoring. Sized
+	 * so that blocking fetches never leave heartbeats waiting for a connection.
+	 */
+	static int connectionsNeeded(JobQueueProperties properties) {
+		if (!properties.getWorker().isEnabled()) {
+			return MIN_CONNECTIONS;
+		}
+		int needed = CONNECTIONS_BESIDE_WORKERS;
+		Set<String> pooled = new HashSet<>();
+		for (JobQueueProperties.Pool pool : properties.getWorker().getPools().values()) {
+			needed += pool.getConcurrency() + CONNECTIONS_PER_WORKER + pool.getQueues().size();
+			pooled.addAll(pool.getQueues());
+		}
+		for (Map.Entry<String, JobQueueProperties.Queue> queue : properties.effectiveQueues().entrySet()) {
+			if (!pooled.contains(queue.getKey())) {
+				needed += queue.getValue().getConcurrency() + CONNECTIONS_PER_WORKER + queue.getValue().getShards();
+			}
+		}
+		return Math.max(needed, MIN_CONNECTIONS);
+	}
+
+	static UnifiedJedis create(DataRedisConnectionDetails details, DataRedisProperties properties, int connections) {
 		DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
 			.user(details.getUsername())
 			.password(details.getPassword())
@@ -61,12 +98,12 @@ final class JobQueueRedisClients {
 		}
 		ConnectionPoolConfig pool = new ConnectionPoolConfig();
 		DataRedisProperties.Pool configured = properties.getJedis().getPool();
-		pool.setMaxTotal(Math.max(configured.getMaxActive(), MIN_CONNECTIONS));
-		pool.setMaxIdle(Math.max(configured.getMaxIdle(), MIN_CONNECTIONS));
+		pool.setMaxTotal(Math.max(configured.getMaxActive(), connections));
+		pool.setMaxIdle(Math.max(configured.getMaxIdle(), connections));
 		pool.setMinIdle(configured.getMinIdle());
-		if (configured.getMaxWait() != null && !configured.getMaxWait().isNegative()) {
-			pool.setMaxWait(configured.getMaxWait());
-		}
+		// Never wait forever for a connection: a heartbeat stuck behind blocking fetches would let its lease expire.
+		pool.setMaxWait((configured.getMaxWait() != null && !configured.getMaxWait().isNegative())
+				? configured.getMaxWait() : DEFAULT_MAX_WAIT);
 		if (details.getCluster() != null) {
 			Set<HostAndPort> nodes = details.getCluster().getNodes().stream()
 				.map((node) -> new HostAndPort(node.host(), node.port()))

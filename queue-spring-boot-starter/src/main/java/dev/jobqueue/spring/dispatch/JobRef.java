@@ -56,6 +56,14 @@ public final class JobRef {
 		return new JobRef(id, queue, created, null, Objects.requireNonNull(access, "access"));
 	}
 
+	/**
+	 * A reference to a job that a test double recorded or ran instead of storing it (the test kit's
+	 * recording dispatcher): created, nothing looked up in Redis.
+	 */
+	public static JobRef recorded(String id, String queue) {
+		return new JobRef(id, queue, true, null);
+	}
+
 	public String id() {
 		return this.id;
 	}

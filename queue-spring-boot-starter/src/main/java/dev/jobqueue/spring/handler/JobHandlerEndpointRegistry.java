@@ -68,14 +68,14 @@ public class JobHandlerEndpointRegistry implements SmartLifecycle {
 	/** Adds an endpoint; a second handler for a type, or a queue that is not configured, fails with the fix. */
 	public void register(MethodJobHandlerEndpoint endpoint) {
 		if (!this.queues.contains(endpoint.queue())) {
-			throw new IllegalStateException("@JobHandler method " + endpoint.describe() + " uses queue '"
-					+ endpoint.queue() + "', which is not configured (configured: " + this.queues.names() + "). Add "
+			throw new JobHandlerDefinitionException("@JobHandler method " + endpoint.describe() + " uses queue '"
+					+ endpoint.queue() + "', which is not configured (configured: " + this.queues.names() + ").", "Add "
 					+ "jobqueue.queues." + endpoint.queue() + " to the configuration or name a configured queue.");
 		}
 		MethodJobHandlerEndpoint existing = this.endpoints.putIfAbsent(endpoint.type(), endpoint);
 		if (existing != null) {
-			throw new IllegalStateException("Job type '" + endpoint.type() + "' has two handlers: "
-					+ existing.describe() + " and " + endpoint.describe() + ". A job type has exactly one "
+			throw new JobHandlerDefinitionException("Job type '" + endpoint.type() + "' has two handlers: "
+					+ existing.describe() + " and " + endpoint.describe() + ".", "A job type has exactly one "
 					+ "@JobHandler; rename the type of one of them.");
 		}
 	}

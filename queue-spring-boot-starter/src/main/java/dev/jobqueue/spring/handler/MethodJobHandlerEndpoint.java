@@ -65,17 +65,19 @@ public final class MethodJobHandlerEndpoint {
 				}
 			}
 			if (chosen[i] == null) {
-				throw new IllegalStateException("@JobHandler method " + describe(method) + " has parameter " + (i + 1)
-						+ " (" + parameters[i].getParameterType().getSimpleName() + ") that no argument resolver can supply");
+				throw new JobHandlerDefinitionException("@JobHandler method " + describe(method) + " has parameter "
+						+ (i + 1) + " (" + parameters[i].getParameterType().getSimpleName() + ") that no argument "
+						+ "resolver can supply.", "Declare one payload parameter (bound from the job's JSON), "
+						+ "optionally with a JobContext or the Job itself.");
 			}
 			if (chosen[i].resolvesPayload()) {
 				payloadParameters.add((i + 1) + " (" + parameters[i].getParameterType().getSimpleName() + ")");
 			}
 		}
 		if (payloadParameters.size() > 1) {
-			throw new IllegalStateException("@JobHandler method " + describe(method) + " has " + payloadParameters.size()
-					+ " parameters that would each take the payload: " + payloadParameters + ". Declare one payload "
-					+ "parameter, optionally with a JobContext (or the Job itself).");
+			throw new JobHandlerDefinitionException("@JobHandler method " + describe(method) + " has "
+					+ payloadParameters.size() + " parameters that would each take the payload: " + payloadParameters
+					+ ".", "Declare one payload parameter, optionally with a JobContext (or the Job itself).");
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new MethodJobHandlerEndpoint(bean, method, type, queue, options, parameters, chosen);

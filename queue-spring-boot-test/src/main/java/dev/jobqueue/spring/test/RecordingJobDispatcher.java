@@ -1,0 +1,156 @@
+package dev.jobqueue.spring.test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.flow.Batch;
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.Chain;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.queue.CancelResult;
+import dev.jobqueue.spring.dispatch.DispatchOptions;
+import dev.jobqueue.spring.dispatch.JobDispatcher;
+import dev.jobqueue.spring.dispatch.JobRef;
+
+/**
+ * The {@link JobDispatcher} of a test: records every {@code dispatch}, {@code dispatchAll} and
+ * {@code dispatchAfter}, then, as its {@link DispatchMode} says, stores nothing, runs the handler inline,
+ * or hands the job to the application's own dispatcher. Chains, batches, cancel, pause and
+ * {@code dispatchSync} go to the application's dispatcher unrecorded. Thread-safe.
+ */
+public class RecordingJobDispatcher implements JobDispatcher {
+
+	private final JobDispatcher delegate;
+
+	private final PayloadCodec codec;
+
+	private final BiFunction<String, DispatchOptions, String> router;
+
+	private final List<DispatchedJob> dispatched = new CopyOnWriteArrayList<>();
+
+	private volatile DispatchMode mode;
+
+	/**
+	 * @param delegate the application's dispatcher
+	 * @param codec the payload codec, to record payloads as they would be stored
+	 * @param router the queue a job of a type goes to with these options, as the delegate routes it
+	 * @param mode what to do besides recording
+	 */
+	public RecordingJobDispatcher(JobDispatcher delegate, PayloadCodec codec,
+			BiFunction<String, DispatchOptions, String> router, DispatchMode mode) {
+		this.delegate = delegate;
+		this.codec = codec;
+		this.router = router;
+		this.mode = mode;
+	}
+
+	/** The application's dispatcher, which stores jobs in Redis. */
+	public JobDispatcher delegate() {
+		return this.delegate;
+	}
+
+	public DispatchMode mode() {
+		return this.mode;
+	}
+
+	public void mode(DispatchMode mode) {
+		this.mode = mode;
+	}
+
+	/** Every dispatch recorded since start or the last {@link #clear()}, in order. */
+	public List<DispatchedJob> dispatched() {
+		return List.copyOf(this.dispatched);
+	}
+
+	public void clear() {
+		this.dispatched.clear();
+	}
+
+	@Override
+	public JobRef dispatch(String type, Object payload, DispatchOptions options) {
+		DispatchedJob job = record(type, payload, options);
+		return switch (this.mode) {
+			case RECORD -> JobRef.recorded(job.id(), job.queue());
+			case INLINE -> {
+				this.delegate.dispatchSync(type, payload);
+				yield JobRef.recorded(job.id(), job.queue());
+			}
+			case ENQUEUE -> this.delegate.dispatch(type, payload, options.id(job.id()));
+		};
+	}
+
+	@Override
+	public List<JobRef> dispatchAll(String type, List<?> payloads, DispatchOptions options) {
+		if (this.mode != DispatchMode.ENQUEUE) {
+			List<JobRef> refs = new ArrayList<>(payloads.size());
+			payloads.forEach((payload) -> refs.add(dispatch(type, payload, options)));
+			return refs;
+		}
+		payloads.forEach((payload) -> record(type, payload, options));
+		return this.delegate.dispatchAll(type, payloads, options);
+	}
+
+	private DispatchedJob record(String type, Object payload, DispatchOptions options) {
+		String id = (options.id() != null) ? options.id() : UUID.randomUUID().toString();
+		DispatchedJob job = new DispatchedJob(id, type, this.router.apply(type, options),
+				this.codec.write(payload), options);
+		this.dispatched.add(job);
+		return job;
+	}
+
+	@Override
+	public Object dispatchSync(String type, Object payload) {
+		return this.delegate.dispatchSync(type, payload);
+	}
+
+	@Override
+	public Chain chain() {
+		return this.delegate.chain();
+	}
+
+	@Override
+	public Chain chain(String queue) {
+		return this.delegate.chain(queue);
+	}
+
+	@Override
+	public Batch batch() {
+		return this.delegate.batch();
+	}
+
+	@Override
+	public Batch batch(String queue) {
+		return this.delegate.batch(queue);
+	}
+
+	@Override
+	public Optional<ChainStatus> chainStatus(String queue, String id) {
+		return this.delegate.chainStatus(queue, id);
+	}
+
+	@Override
+	public Optional<BatchStatus> batchStatus(String queue, String id) {
+		return this.delegate.batchStatus(queue, id);
+	}
+
+	@Override
+	public CancelResult cancel(String queue, String id) {
+		return this.delegate.cancel(queue, id);
+	}
+
+	@Override
+	public void pause(String queue) {
+		this.delegate.pause(queue);
+	}
+
+	@Override
+	public void resume(String queue) {
+		this.delegate.resume(queue);
+	}
+
+}
