@@ -105,6 +105,11 @@ public interface JobDispatcher {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot find jobs by id");
 	}
 
+	/** The queue a job of {@code type} goes to with these options: theirs, else its route, else its handler's, else the default queue. */
+	default String queueFor(String type, DispatchOptions options) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not route jobs itself");
+	}
+
 	/** Cancels the job a dispatch created. */
 	default CancelResult cancel(JobRef job) {
 		return cancel(job.queue(), job.id());

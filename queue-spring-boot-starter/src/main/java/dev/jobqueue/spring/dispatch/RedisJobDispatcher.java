@@ -316,7 +316,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	private Job job(String type, Object payload, DispatchOptions options) {
 		checkKnown(type);
 		Job job = Job.of(type, payload, this.codec);
-		job = job.withQueue(queueOf(type, options));
+		job = job.withQueue(queueFor(type, options));
 		if (options.id() != null) {
 			job = job.withId(options.id());
 		}
@@ -341,8 +341,8 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 		return job;
 	}
 
-	/** Options, else the type's route, else its handler's queue, else the default queue. */
-	private String queueOf(String type, DispatchOptions options) {
+	@Override
+	public String queueFor(String type, DispatchOptions options) {
 		if (options.queue() != null) {
 			return options.queue();
 		}

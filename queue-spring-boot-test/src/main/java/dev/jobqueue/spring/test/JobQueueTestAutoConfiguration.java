@@ -13,11 +13,8 @@ import org.springframework.core.env.Environment;
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
-import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
-import dev.jobqueue.spring.dispatch.DispatchOptions;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
-import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
 import dev.jobqueue.test.LocalRedisServer;
 
@@ -33,8 +30,7 @@ public class JobQueueTestAutoConfiguration {
 
 	@Bean
 	static BeanPostProcessor jobQueueRecordingDispatcherPostProcessor(Environment environment,
-			ObjectProvider<PayloadCodec> codec, ObjectProvider<JobHandlerEndpointRegistry> handlers,
-			ObjectProvider<JobQueueProperties> properties) {
+			ObjectProvider<PayloadCodec> codec) {
 		DispatchMode mode = environment.getProperty(DISPATCH_MODE_PROPERTY, DispatchMode.class, DispatchMode.RECORD);
 		return new BeanPostProcessor() {
 
@@ -43,20 +39,10 @@ public class JobQueueTestAutoConfiguration {
 				if (!(bean instanceof JobDispatcher dispatcher) || bean instanceof RecordingJobDispatcher) {
 					return bean;
 				}
-				// The same routing as the application's dispatcher: the option's queue, the handler's, the default.
-				return new RecordingJobDispatcher(dispatcher, codec.getObject(), (type, options) -> route(type, options,
-						handlers.getObject(), properties.getObject()), mode);
+				return new RecordingJobDispatcher(dispatcher, codec.getObject(), mode);
 			}
 
 		};
-	}
-
-	private static String route(String type, DispatchOptions options, JobHandlerEndpointRegistry handlers,
-			JobQueueProperties properties) {
-		if (options.queue() != null) {
-			return options.queue();
-		}
-		return handlers.endpoint(type).map(MethodJobHandlerEndpoint::queue).orElse(properties.getDefaultQueue());
 	}
 
 	@Bean

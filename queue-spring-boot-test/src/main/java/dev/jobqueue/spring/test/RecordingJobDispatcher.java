@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiFunction;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.flow.Batch;
@@ -29,8 +28,6 @@ public class RecordingJobDispatcher implements JobDispatcher {
 
 	private final PayloadCodec codec;
 
-	private final BiFunction<String, DispatchOptions, String> router;
-
 	private final List<DispatchedJob> dispatched = new CopyOnWriteArrayList<>();
 
 	private volatile DispatchMode mode;
@@ -38,14 +35,11 @@ public class RecordingJobDispatcher implements JobDispatcher {
 	/**
 	 * @param delegate the application's dispatcher
 	 * @param codec the payload codec, to record payloads as they would be stored
-	 * @param router the queue a job of a type goes to with these options, as the delegate routes it
 	 * @param mode what to do besides recording
 	 */
-	public RecordingJobDispatcher(JobDispatcher delegate, PayloadCodec codec,
-			BiFunction<String, DispatchOptions, String> router, DispatchMode mode) {
+	public RecordingJobDispatcher(JobDispatcher delegate, PayloadCodec codec, DispatchMode mode) {
 		this.delegate = delegate;
 		this.codec = codec;
-		this.router = router;
 		this.mode = mode;
 	}
 
@@ -97,10 +91,20 @@ public class RecordingJobDispatcher implements JobDispatcher {
 
 	private DispatchedJob record(String type, Object payload, DispatchOptions options) {
 		String id = (options.id() != null) ? options.id() : UUID.randomUUID().toString();
-		DispatchedJob job = new DispatchedJob(id, type, this.router.apply(type, options),
+		DispatchedJob job = new DispatchedJob(id, type, this.delegate.queueFor(type, options),
 				this.codec.write(payload), options);
 		this.dispatched.add(job);
 		return job;
+	}
+
+	@Override
+	public Optional<JobRef> find(String id) {
+		return this.delegate.find(id);
+	}
+
+	@Override
+	public String queueFor(String type, DispatchOptions options) {
+		return this.delegate.queueFor(type, options);
 	}
 
 	@Override
