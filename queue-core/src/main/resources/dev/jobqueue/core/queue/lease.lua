@@ -97,6 +97,7 @@ for i, id in ipairs(ids) do
   leases[2 * i - 1], leases[2 * i] = id, token_text
 end
 redis.call('ZADD', K_ACTIVE, unpack(deadlines))
+pin_leases()
 redis.call('HSET', K_LEASES, unpack(leases))
 local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
 -- Both hashes are empty while every job succeeds the first time: no per-job lookups then.
