@@ -76,7 +76,8 @@ public final class BenchmarkMain {
 						measurements.latency(500, sink);
 						measurements.latency(2_000, sink);
 					}
-					case "memory" -> measurements.memory(sink);
+					case "memory" -> measurements.memory(10_000, sink);
+					case "memory-1m" -> measurements.memory(1_000_000, sink);
 					default -> throw new IllegalArgumentException(what);
 				}
 			}

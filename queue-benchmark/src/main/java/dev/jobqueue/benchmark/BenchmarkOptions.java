@@ -24,7 +24,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
 			                                     [--seconds 10] [--warm 20000]
 			                                     [--rounds K [--peers ../shared/peers/run.sh]]
-			                                     [throughput|latency|memory|baseline|all ...]
+			                                     [throughput|latency|memory|memory-1m|baseline|all ...]
 			       java -jar queue-benchmark.jar --shards 3 [--cluster local | --cluster host:port,...] [--n 50000]
 			         (without --cluster: as many local standalone servers as shards)""";
 
@@ -58,7 +58,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--peers" -> peers = args[++i];
 				case "--cluster" -> cluster = args[++i];
 				case "--shards" -> shards = Integer.parseInt(args[++i]);
-				case "throughput", "batch", "latency", "memory", "baseline", "all" -> what.add(args[i]);
+				case "throughput", "batch", "latency", "memory", "memory-1m", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
 		}

@@ -281,9 +281,8 @@ final class Measurements {
 			.put("p50_ms", percentile(sorted, 0.5)).put("p99_ms", percentile(sorted, 0.99)).put("max_ms", percentile(sorted, 1)));
 	}
 
-	/** Redis memory growth per waiting job, for 10,000 jobs of the peer's send_email payload. */
-	void memory(Consumer<JsonLine> out) {
-		int n = 10_000;
+	/** Redis memory growth per waiting job, for {@code n} jobs of the peer's send_email payload (its n: 10,000). */
+	void memory(int n, Consumer<JsonLine> out) {
 		RedisJobQueue queue = queue("memq");
 		try {
 			queue.enqueue(Job.of("warm", new Email("warm", "up")));
@@ -296,7 +295,8 @@ final class Measurements {
 				}
 				queue.enqueueAll(jobs);
 			}
-			out.accept(new JsonLine("jobqueue").put("bytes_per_waiting_job", Math.round((usedMemory() - before) / (double) n)));
+			out.accept(new JsonLine("jobqueue").put("waiting_jobs", n)
+				.put("bytes_per_waiting_job", Math.round((usedMemory() - before) / (double) n)));
 		}
 		finally {
 			delete(queue);

@@ -97,16 +97,19 @@ for i, id in ipairs(ids) do
   leases[2 * i - 1], leases[2 * i] = id, token_text
 end
 redis.call('ZADD', K_ACTIVE, unpack(deadlines))
+pin_leases()
 redis.call('HSET', K_LEASES, unpack(leases))
 local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
-local ended = redis.call('HMGET', K_ATTEMPTS, unpack(ids))
-local failures = redis.call('HMGET', K_FAILURES, unpack(ids))
+-- Both hashes are empty while every job succeeds the first time: no per-job lookups then.
+local ended, failures = {}, {}
+if redis.call('HLEN', K_ATTEMPTS) > 0 then ended = redis.call('HMGET', K_ATTEMPTS, unpack(ids)) end
+if redis.call('HLEN', K_FAILURES) > 0 then failures = redis.call('HMGET', K_FAILURES, unpack(ids)) end
 local out = { now, token, -1 }
 for i, id in ipairs(ids) do
   out[#out + 1] = id
   out[#out + 1] = envelopes[i]
-  out[#out + 1] = tonumber(ended[i] or '0') + 1
-  out[#out + 1] = tonumber(failures[i] or '0')
+  out[#out + 1] = tonumber(ended[i] or 0) + 1
+  out[#out + 1] = tonumber(failures[i] or 0)
   out[#out + 1] = (id == suspect) and 1 or 0
 end
 return out

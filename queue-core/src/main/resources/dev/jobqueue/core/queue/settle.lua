@@ -125,8 +125,9 @@ end
 if #completed > 0 then
   if in_flows then jobs_completed(completed, values, now) end
   call_chunked('ZREM', K_ACTIVE, completed)
-  call_chunked('HDEL', K_LEASES, completed)
   if keep > 0 then
+    call_chunked('HDEL', K_LEASES, completed)
+    unpin_leases()
     if #results > 0 then redis.call('HSET', K_RESULTS, unpack(results)) end
     local scored = {}
     for j, id in ipairs(completed) do scored[2 * j - 1], scored[2 * j] = now, id end

@@ -53,6 +53,36 @@ class LeaseTests {
 	}
 
 	@Test
+	void heldLeasesAreKeptInAHashtableAndTheLastOneToEndLeavesNoKey() {
+		this.queue.enqueue(job("j1", 0));
+		this.queue.enqueue(job("j2", 0));
+		LeasedJob first = this.queue.dequeue(Duration.ZERO).orElseThrow();
+		LeasedJob second = this.queue.dequeue(Duration.ZERO).orElseThrow();
+		String leases = this.queue.keys().key("leases");
+
+		// A listpack would be searched linearly by every lease, settle and heartbeat.
+		assertThat(redis.server().client().objectEncoding(leases)).isEqualTo("hashtable");
+		assertThat(this.queue.settle(first, new Outcome.Completed(null))).isTrue();
+		assertThat(redis.server().client().exists(leases)).isTrue();
+		assertThat(this.queue.settle(second, new Outcome.Retry(Duration.ofMinutes(1), new JobError("x", null, null, null))))
+			.isTrue();
+		assertThat(redis.server().client().exists(leases)).isFalse();
+	}
+
+	@Test
+	void leasesGrantedBeforeTheyWerePinnedStillHoldWhenAllButOneEnd() {
+		this.queue.enqueue(job("j1", 0));
+		this.queue.enqueue(job("j2", 0));
+		LeasedJob first = this.queue.dequeue(Duration.ZERO).orElseThrow();
+		LeasedJob second = this.queue.dequeue(Duration.ZERO).orElseThrow();
+		// As a worker of the previous version leaves them: leases and no pin.
+		redis.server().client().hdel(this.queue.keys().key("leases"), "");
+
+		assertThat(this.queue.settle(first, new Outcome.Completed(null))).isTrue();
+		assertThat(this.queue.settle(second, new Outcome.Completed(null))).isTrue();
+	}
+
+	@Test
 	void aStaleAckIsRefusedAndTheCurrentHolderStillCompletes() {
 		this.queue.enqueue(job("j1", 0));
 		LeasedJob stale = this.queue.dequeue(Duration.ZERO).orElseThrow();
