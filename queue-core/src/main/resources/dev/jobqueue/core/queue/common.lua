@@ -503,13 +503,11 @@ cancel_node = function(id, now)
   return cancel_job(id, now)
 end
 
---[[ Called by lease while 'cancelling' is not empty: cancels the next chunk of one batch's members, then cancels
-instead of leasing those among ids (just popped) whose batch no longer runs. Returns the ids still to lease. ]]
+--[[ Called by lease while 'cancelling' is not empty: cancels instead of leasing those among ids (just popped) whose
+batch no longer runs, then the next chunk of one batch's members (in this order: a popped member is no longer
+where the chunk would look for it). Returns the ids still to lease. ]]
 local function cancelling_batches(ids, now)
-  local next_batch = redis.call('HSCAN', K_CANCELLING, 0, 'COUNT', 1)[2][1]
-  if next_batch then cancel_members(next_batch, now) end
-  if #ids == 0 then return ids end
-  local flows = redis.call('HMGET', K_FLOWS, unpack(ids))
+  local flows = (#ids > 0) and redis.call('HMGET', K_FLOWS, unpack(ids)) or {}
   local live = {}
   for j, id in ipairs(ids) do
     local flow = flows[j]
@@ -522,6 +520,8 @@ local function cancelling_batches(ids, now)
       live[#live + 1] = id
     end
   end
+  local next_batch = redis.call('HSCAN', K_CANCELLING, 0, 'COUNT', 1)[2][1]
+  if next_batch then cancel_members(next_batch, now) end
   return live
 end
 

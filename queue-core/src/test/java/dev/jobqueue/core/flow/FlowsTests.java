@@ -472,6 +472,9 @@ class FlowsTests {
 	@Test
 	void failingABigBatchCancelsItsMembersInChunksAndNoneOfThemStarts() throws Exception {
 		int members = Integer.getInteger("flows.bigBatch", 5_000);
+		// A queue of its own: no worker of an earlier test still stopping can take a member.
+		this.queue = new RedisJobQueue(redis.server().client(), "flows-big", this.queue.options());
+		this.flows = new Flows(this.queue);
 		Batch batch = this.flows.batch().onFailure(Job.of("callback", new Step("failure")))
 			.add(Job.of("fail", new Step("bad")).withMaxRetries(0).withPriority(10));
 		for (int i = 0; i < members; i++) {
@@ -488,14 +491,16 @@ class FlowsTests {
 				BatchStatus status = this.flows.batchStatus(dispatched.id()).orElseThrow();
 				assertThat(status.status()).isEqualTo(FlowStatus.FAILED);
 				assertThat(status.pending()).isZero();
-				assertThat(status.cancelled()).isEqualTo(members);
+				assertThat(status.cancelled()).as("%s, ran %s", status, this.ran.size() < 20 ? this.ran : this.ran.size()).isEqualTo(members);
 			});
 			await().untilAsserted(() -> assertThat(this.ran).contains("callback failure"));
 			assertThat(this.ran).containsExactlyInAnyOrder("fail bad", "callback failure");
 			assertThat(redis.server().client().exists(this.queue.store().keys().key("cancelling"))).isFalse();
-			long longest = admin.slowlogGet(100_000).stream().filter((entry) -> entry.getArgs().get(0).toLowerCase()
-				.startsWith("evalsha")).mapToLong((entry) -> entry.getExecutionTime()).max().orElse(0);
-			System.out.println("Longest script call while failing a batch of " + members + " members: " + longest + " us");
+			List<String> longest = admin.slowlogGet(100_000).stream()
+				.filter((entry) -> entry.getArgs().get(0).equalsIgnoreCase("evalsha"))
+				.sorted(java.util.Comparator.comparingLong((entry) -> -entry.getExecutionTime())).limit(5)
+				.map((entry) -> entry.getExecutionTime() + " us (" + entry.getArgs().get(2) + " keys)").toList();
+			System.out.println("Longest script calls while failing a batch of " + members + " members: " + longest);
 			admin.configSet("slowlog-log-slower-than", "10000");
 		}
 	}
