@@ -520,7 +520,7 @@ local function cancelling_batches(ids, now)
       live[#live + 1] = id
     end
   end
-  local next_batch = redis.call('HSCAN', K_CANCELLING, 0, 'COUNT', 1)[2][1]
+  local next_batch = redis.call('HRANDFIELD', K_CANCELLING)
   if next_batch then cancel_members(next_batch, now) end
   return live
 end
