@@ -481,10 +481,10 @@ class FlowsTests {
 		for (int i = 0; i < members; i++) {
 			batch.add(Job.of("step", new Step("m" + i)).withDelay(Duration.ofHours(1)));
 		}
-		try (Jedis admin = new Jedis(redis.server().host(), redis.server().port())) {
+		try (Jedis admin = new Jedis(redis.server().host(), redis.server().port(), 30_000)) {
 			BatchStatus dispatched = batch.dispatch();
-			admin.configSet("slowlog-log-slower-than", "0");
-			admin.configSet("slowlog-max-len", "100000");
+			admin.configSet("slowlog-log-slower-than", "1000");
+			admin.configSet("slowlog-max-len", "10000");
 			admin.slowlogReset();
 			start(worker().concurrency(1));
 
@@ -497,7 +497,7 @@ class FlowsTests {
 			await().untilAsserted(() -> assertThat(this.ran).contains("callback failure"));
 			assertThat(this.ran).containsExactlyInAnyOrder("fail bad", "callback failure");
 			assertThat(redis.server().client().exists(this.queue.store().keys().key("cancelling"))).isFalse();
-			List<String> longest = admin.slowlogGet(100_000).stream()
+			List<String> longest = admin.slowlogGet(10_000).stream()
 				.filter((entry) -> entry.getArgs().get(0).equalsIgnoreCase("evalsha"))
 				.sorted(java.util.Comparator.comparingLong((entry) -> -entry.getExecutionTime())).limit(5)
 				.map((entry) -> entry.getExecutionTime() + " us (" + entry.getArgs().get(2) + " keys)").toList();
