@@ -42,6 +42,8 @@ all under one hash tag (see QueueKeys):
                     completed, failed, cancelled), parent, keep, created, ended, error, s:<n> (spec of step n until
                     started), job:<n> (its job id), result:<n> (the result of a completed step)
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
+ cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
+                    members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on ]]
 
 -- A priority's positions: |priority| <= 1000 and positions < 2^42 keep scores exact in a double.
@@ -230,14 +232,16 @@ or a batch it belongs to) and its unique key; job_finished, called by every scri
 (settle, reap, cancel), releases the key and tells the parent, all in that same script. A spec is how a flow
 stores a node it has not started: 'j\t<id>\t<priority>\t<envelope>' (a job), 'c\t<chain id>', 'b\t<batch id>'.
 These functions use: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake
-tombstones cancels flows uniques batches chains ended ]]
+tombstones cancels flows uniques batches chains ended cancelling ]]
 
 -- How long a finished flow's record is kept when its dispatcher did not say.
 local FLOW_KEEP_MS = 7 * 24 * 3600 * 1000
 local FLOW_FIELDS = { 'total', 'pending', 'failed', 'cancelled', 'status', 'allow', 'parent', 'keep', 'created',
                       'ended', 'on_success', 'on_failure', 'on_complete', 'steps', 'step', 'error', 'failed_step' }
 
-local job_finished, start_spec, cancel_job, cancel_node
+local job_finished, start_spec, cancel_job, cancel_node, drop_spec
+-- Members cancelled per script call when a batch ends early: a 50,000-member batch must not block Redis at once.
+local CANCEL_CHUNK = 1000
 
 local function flow_hash(ref)
   if string.sub(ref, 1, 1) == 'b' then return K_BATCHES end
@@ -254,15 +258,18 @@ local function forget_flows(now)
   for _, ref in ipairs(old) do
     local hash = flow_hash(ref)
     local n = tonumber(redis.call('HGET', hash, field(ref, 'steps')) or '0')
-    local names = {}
+    local names, unstarted = {}, {}
     for _, name in ipairs(FLOW_FIELDS) do names[#names + 1] = field(ref, name) end
     for k = 1, n do
       names[#names + 1] = field(ref, 's:' .. k)
       names[#names + 1] = field(ref, 'job:' .. k)
       names[#names + 1] = field(ref, 'result:' .. k)
+      unstarted[#unstarted + 1] = redis.call('HGET', hash, field(ref, 's:' .. k))
     end
     redis.call('HDEL', hash, unpack(names))
     redis.call('ZREM', K_ENDED, ref)
+    -- A failed chain keeps the steps it did not reach (a revive may resume it) until now.
+    for _, spec in ipairs(unstarted) do drop_spec(spec, now) end
   end
 end
 
@@ -275,7 +282,7 @@ local function end_flow(ref, status, now)
 end
 
 -- A stored node that will never start (its chain or batch ended first): nested flows end cancelled.
-local function drop_spec(spec, now)
+drop_spec = function(spec, now)
   local kind = string.sub(spec, 1, 1)
   if kind == 'j' then return end
   local id = string.sub(spec, 3)
@@ -320,24 +327,39 @@ local function start_chain_step(cid, k, now)
   start_spec(spec, ref, now, cid .. ':job:' .. k)
 end
 
+--[[ Cancels the members of a batch that ended early (failed or cancelled), CANCEL_CHUNK per call: waiting ones at
+once, running ones asked to stop. Where more are left, 'cancelling' keeps the next member's number and every
+lease call goes on (cancelling_batches); meanwhile a member popped before its turn is cancelled there instead of
+starting, since its batch no longer runs. ]]
+local function cancel_members(bid, now)
+  local total = tonumber(redis.call('HGET', K_BATCHES, bid .. ':total') or '0')
+  local from = tonumber(redis.call('HGET', K_CANCELLING, bid) or '1')
+  local to = math.min(total, from + CANCEL_CHUNK - 1)
+  for n = from, to do
+    local spec = redis.call('HGET', K_BATCHES, bid .. ':m:' .. n)
+    if spec then
+      redis.call('HDEL', K_BATCHES, bid .. ':m:' .. n)
+      redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -1)
+      redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1)
+      drop_spec(spec, now)
+    else
+      cancel_node(bid .. ':' .. n, now)
+    end
+  end
+  if to < total then
+    redis.call('HSET', K_CANCELLING, bid, to + 1)
+    -- An idle worker's lease call goes on with the next chunk, and its own call wakes the next one.
+    wake(1)
+  else
+    redis.call('HDEL', K_CANCELLING, bid)
+  end
+end
+
 local function finish_batch(bid, status, now)
   local ref = 'b' .. bid
   end_flow(ref, status, now)
-  if status == 'failed' then
-    -- Without allowFailures the first dead member ends the batch: the members still waiting will not run.
-    local total = tonumber(redis.call('HGET', K_BATCHES, bid .. ':total') or '0')
-    for n = 1, total do
-      local spec = redis.call('HGET', K_BATCHES, bid .. ':m:' .. n)
-      if spec then
-        redis.call('HDEL', K_BATCHES, bid .. ':m:' .. n)
-        redis.call('HINCRBY', K_BATCHES, bid .. ':pending', -1)
-        redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1)
-        drop_spec(spec, now)
-      else
-        cancel_node(bid .. ':' .. n, now)
-      end
-    end
-  end
+  -- Without allowFailures the first dead member ends the batch: the members still waiting will not run.
+  if status == 'failed' then cancel_members(bid, now) end
   if status ~= 'cancelled' then
     for _, name in ipairs({ (status == 'succeeded') and 'on_success' or 'on_failure', 'on_complete' }) do
       local spec = redis.call('HGET', K_BATCHES, bid .. ':' .. name)
@@ -378,7 +400,8 @@ local function step_finished(cid, how, value, now)
     redis.call('HSET', K_CHAINS, cid .. ':failed_step', k)
     if value ~= '' then redis.call('HSET', K_CHAINS, cid .. ':error', value) end
     end_flow('c' .. cid, (how == 'dead') and 'failed' or 'cancelled', now)
-    drop_later_steps(cid, now)
+    -- A failed chain keeps its later steps: reviving the dead step resumes it (rejoin).
+    if how ~= 'dead' then drop_later_steps(cid, now) end
   end
   tell_parent('c' .. cid, how, value, now)
 end
@@ -489,22 +512,76 @@ cancel_node = function(id, now)
         local job = redis.call('HGET', K_CHAINS, id .. ':job:' .. redis.call('HGET', K_CHAINS, id .. ':step'))
         if job then cancel_node(job, now) end
       else
-        local total = tonumber(redis.call('HGET', K_BATCHES, id .. ':total') or '0')
-        for n = 1, total do
-          local member = redis.call('HGET', K_BATCHES, id .. ':m:' .. n)
-          if member then
-            redis.call('HDEL', K_BATCHES, id .. ':m:' .. n)
-            redis.call('HINCRBY', K_BATCHES, id .. ':pending', -1)
-            redis.call('HINCRBY', K_BATCHES, id .. ':cancelled', 1)
-            drop_spec(member, now)
-          else
-            cancel_node(id .. ':' .. n, now)
-          end
-        end
+        cancel_members(id, now)
       end
       tell_parent(ref, 'cancelled', '', now)
       return 'cancelled'
     end
   end
   return cancel_job(id, now)
+end
+
+--[[ Called by lease while 'cancelling' is not empty: cancels instead of leasing those among ids (just popped) whose
+batch no longer runs, then the next chunk of one batch's members (in this order: a popped member is no longer
+where the chunk would look for it). Returns the ids still to lease. ]]
+local function cancelling_batches(ids, now)
+  local flows = (#ids > 0) and redis.call('HMGET', K_FLOWS, unpack(ids)) or {}
+  local live = {}
+  for j, id in ipairs(ids) do
+    local flow = flows[j]
+    local tab = flow and string.find(flow, '\t', 1, true)
+    if flow and string.sub(flow, 1, 1) == 'b'
+        and redis.call('HGET', K_BATCHES, string.sub(flow, 2, tab - 1) .. ':status') ~= 'running' then
+      redis.call('ZADD', K_CANCELLED, now, id)
+      job_finished(id, nil, 'cancelled', '', now)
+    else
+      live[#live + 1] = id
+    end
+  end
+  local next_batch = redis.call('HRANDFIELD', K_CANCELLING)
+  if next_batch then cancel_members(next_batch, now) end
+  return live
+end
+
+--[[ A dead job revived from the dead letters rejoins the flow it died in while that flow can take it back: a
+batch that still runs (allowFailures) counts it pending again instead of failed; a chain that failed at this
+job's step runs again from it (and, if the chain is a member of a batch, that batch must take the chain back
+the same way). A flow that already ended otherwise (its callbacks fired, or it was cancelled) does not: the job
+runs alone then and counts nowhere. ]]
+local function rejoin(id, ref)
+  local kind, fid = string.sub(ref, 1, 1), string.sub(ref, 2)
+  if kind == 'b' then
+    if redis.call('HGET', K_BATCHES, fid .. ':status') ~= 'running' then return false end
+    redis.call('HINCRBY', K_BATCHES, fid .. ':failed', -1)
+    redis.call('HINCRBY', K_BATCHES, fid .. ':pending', 1)
+  else
+    local step = redis.call('HGET', K_CHAINS, fid .. ':failed_step')
+    if redis.call('HGET', K_CHAINS, fid .. ':status') ~= 'failed' or not step
+        or redis.call('HGET', K_CHAINS, fid .. ':job:' .. step) ~= id then
+      return false
+    end
+    local parent = redis.call('HGET', K_CHAINS, fid .. ':parent') or ''
+    if parent ~= '' and not rejoin('', parent) then return false end
+    redis.call('HSET', K_CHAINS, fid .. ':status', 'running')
+    redis.call('HDEL', K_CHAINS, fid .. ':failed_step', fid .. ':error', fid .. ':ended')
+    redis.call('ZREM', K_ENDED, ref)
+  end
+  if id ~= '' then redis.call('HSET', K_FLOWS, id, ref .. '\t') end
+  return true
+end
+
+-- The flow a dead job died in ('b<id>', 'c<id>'), read from its stored metadata; nil for a callback or a plain job.
+local function flow_of(id)
+  local envelope = redis.call('HGET', K_JOBS, id)
+  if not envelope then return nil end
+  local line = string.sub(envelope, 1, (string.find(envelope, '\n', 1, true) or 0) - 1)
+  local _, second = string.find(line, '\t[^\t]*\t')
+  if not second or second == #line then return nil end
+  local ok, options = pcall(cjson.decode, string.sub(line, second + 1))
+  local metadata = ok and type(options) == 'table' and options.metadata
+  if type(metadata) ~= 'table' then return nil end
+  if type(metadata['jobqueue.chain']) == 'string' then return 'c' .. metadata['jobqueue.chain'] end
+  local bid = metadata['jobqueue.batch']
+  if type(bid) == 'string' and string.match(string.sub(id, #bid + 2), '^%d+$') then return 'b' .. bid end
+  return nil
 end

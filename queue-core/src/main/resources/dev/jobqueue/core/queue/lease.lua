@@ -1,8 +1,9 @@
 #!lua flags=allow-oom
 --[[ Promotes due delayed jobs, then leases up to ARGV[1] pending jobs: at most one suspect first when allowed, then
-higher priority first, FIFO within one. A paused queue leases nothing. Allowed under OOM: leasing moves ids and lets workers drain the queue.
+higher priority first, FIFO within one. A paused queue leases nothing. Members of a batch that ended early are
+cancelled instead (cancelling_batches). Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
-      paused
+      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
@@ -27,12 +28,14 @@ end
 
 local max = tonumber(ARGV[1])
 local tombstoned = redis.call('HLEN', K_TOMBSTONES) > 0
+local dropped = false
 -- Drops ids of cancelled jobs still sitting in a list; each tombstone drops one occurrence.
 local function live(id)
   if not tombstoned then return true end
   local left = redis.call('HINCRBY', K_TOMBSTONES, id, -1)
   if left >= 0 then
     if left == 0 then redis.call('HDEL', K_TOMBSTONES, id) end
+    dropped = true
     return false
   end
   redis.call('HDEL', K_TOMBSTONES, id)
@@ -54,17 +57,22 @@ if #ids < max then
   local high = redis.call('ZRANGEBYSCORE', K_PRIO, '-inf', '(0', 'LIMIT', 0, max - #ids)
   if #high > 0 then call_chunked('ZREM', K_PRIO, high); take(high) end
 end
-if #ids < max then
+-- Cancelled ids dropped on the way leave room: pop on (a bounded number of times), so that a cancelled batch's
+-- thousands of tombstoned members do not take a lease call each.
+for _ = 1, tombstoned and 100 or 1 do
+  if #ids >= max then break end
   local popped = redis.call('RPOP', K_READY, max - #ids)
-  if popped then take(popped) end
+  if not popped then break end
+  take(popped)
 end
 if #ids < max then
   local low = redis.call('ZRANGEBYSCORE', K_PRIO, '0', '+inf', 'LIMIT', 0, max - #ids)
   if #low > 0 then call_chunked('ZREM', K_PRIO, low); take(low) end
 end
+if redis.call('EXISTS', K_CANCELLING) == 1 then ids = cancelling_batches(ids, now) end
 if promoted > #ids then
   wake(promoted - #ids)
-elseif #ids == max and redis.call('LLEN', K_READY) + redis.call('ZCARD', K_PRIO) > 0 then
+elseif (#ids == max or dropped) and redis.call('LLEN', K_READY) + redis.call('ZCARD', K_PRIO) > 0 then
   -- Work is left: pass the wake-up on, so idle workers do not sleep through a burst bigger than the signals.
   wake(1)
 end

@@ -1,6 +1,8 @@
 #!lua
---[[ Moves dead-lettered jobs back to pending with a fresh retry budget.
-KEYS: dead failures stalls priorities ready prio seq wake
+--[[ Moves dead-lettered jobs back to pending with a fresh retry budget. A job that died in a flow rejoins it while
+the flow can take it back (rejoin in common.lua): a running batch counts it pending again, a chain failed at its
+step resumes from it; otherwise it runs alone.
+KEYS: dead failures stalls priorities ready prio seq wake jobs flows batches chains ended
 ARGV[1] 'ids' to revive the ids that follow, or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]
 -- @include common
@@ -16,6 +18,8 @@ for _, id in ipairs(ids) do
   if redis.call('ZREM', K_DEAD, id) == 1 then
     redis.call('HDEL', K_FAILURES, id)
     redis.call('HDEL', K_STALLS, id)
+    local ref = flow_of(id)
+    if ref then rejoin(id, ref) end
     make_ready(id, false)
     revived = revived + 1
   end

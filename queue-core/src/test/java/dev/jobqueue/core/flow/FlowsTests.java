@@ -10,12 +10,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobInfo;
@@ -380,6 +382,128 @@ class FlowsTests {
 
 		assertThat(info.progress()).isEqualTo(25);
 		assertThat(info.progressMessage()).isEqualTo("Processing step 1");
+	}
+
+	@Test
+	void aRevivedDeadMemberRejoinsItsRunningBatchWhichThenSucceeds() throws Exception {
+		AtomicBoolean broken = new AtomicBoolean(true);
+		CountDownLatch release = new CountDownLatch(1);
+		start(worker().handle("flaky", Step.class, (step, ctx) -> {
+			this.ran.add("flaky " + step.name());
+			if (broken.get()) {
+				throw new IllegalStateException("flaky " + step.name() + " is broken");
+			}
+		}).handle("gate", Step.class, (step, ctx) -> release.await()));
+		BatchStatus batch = this.flows.batch().allowFailures().onSuccess(Job.of("callback", new Step("success")))
+			.onFailure(Job.of("callback", new Step("failure"))).add("flaky", new Step("f")).add("gate", new Step("g"))
+			.dispatch();
+		String flaky = batch.id() + ":1";
+		awaitState(flaky, JobState.DEAD);
+		assertThat(this.flows.batchStatus(batch.id()).orElseThrow()).satisfies((status) -> {
+			assertThat(status.failed()).isEqualTo(1);
+			assertThat(status.pending()).isEqualTo(1);
+		});
+
+		broken.set(false);
+		assertThat(this.queue.deadLetters().retry(flaky)).isTrue();
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			BatchStatus status = this.flows.batchStatus(batch.id()).orElseThrow();
+			assertThat(status.failed()).isZero();
+			assertThat(status.successful()).isEqualTo(1);
+			assertThat(status.pending()).isEqualTo(1);
+		});
+		release.countDown();
+
+		BatchStatus done = awaitBatch(batch.id(), FlowStatus.SUCCEEDED);
+		assertThat(done.successful()).isEqualTo(2);
+		await().untilAsserted(() -> assertThat(this.ran).contains("callback success"));
+		assertThat(this.ran).doesNotContain("callback failure");
+	}
+
+	@Test
+	void aMemberRevivedAfterItsBatchFailedRunsAloneAndTheBatchStaysAsItEnded() {
+		AtomicBoolean broken = new AtomicBoolean(true);
+		start(worker().handle("flaky", Step.class, (step, ctx) -> {
+			this.ran.add("flaky " + step.name());
+			if (broken.get()) {
+				throw new IllegalStateException("flaky " + step.name() + " is broken");
+			}
+		}));
+		BatchStatus batch = this.flows.batch().onSuccess(Job.of("callback", new Step("success")))
+			.onFailure(Job.of("callback", new Step("failure"))).add("flaky", new Step("f")).dispatch();
+		awaitBatch(batch.id(), FlowStatus.FAILED);
+		await().untilAsserted(() -> assertThat(this.ran).contains("callback failure"));
+
+		broken.set(false);
+		assertThat(this.queue.deadLetters().retry(batch.id() + ":1")).isTrue();
+		awaitState(batch.id() + ":1", JobState.COMPLETED);
+
+		BatchStatus after = this.flows.batchStatus(batch.id()).orElseThrow();
+		assertThat(after.status()).isEqualTo(FlowStatus.FAILED);
+		assertThat(after.failed()).isEqualTo(1);
+		assertThat(after.pending()).isZero();
+		assertThat(this.ran).containsOnlyOnce("callback failure").doesNotContain("callback success");
+	}
+
+	@Test
+	void revivingTheDeadStepOfAFailedChainResumesTheChain() {
+		AtomicBoolean broken = new AtomicBoolean(true);
+		start(worker().handle("flaky", Step.class, (step, ctx) -> {
+			this.ran.add("flaky " + step.name());
+			if (broken.get()) {
+				throw new IllegalStateException("flaky " + step.name() + " is broken");
+			}
+		}));
+		ChainStatus chain = this.flows.chain().add("step", new Step("a")).add("flaky", new Step("b"))
+			.add("step", new Step("c")).dispatch();
+		ChainStatus failed = awaitChain(chain.id(), FlowStatus.FAILED);
+		assertThat(failed.failedStep()).isEqualTo(2);
+
+		broken.set(false);
+		assertThat(this.queue.deadLetters().retry(chain.id() + ":2")).isTrue();
+
+		ChainStatus done = awaitChain(chain.id(), FlowStatus.COMPLETED);
+		assertThat(done.failedStep()).isZero();
+		assertThat(done.error()).isNull();
+		assertThat(this.ran).containsSubsequence("step a", "flaky b", "step c");
+		assertThat(this.ran).containsOnlyOnce("step c");
+	}
+
+	@Test
+	void failingABigBatchCancelsItsWaitingMembersInChunksAndNoneOfThemStarts() throws Exception {
+		int members = Integer.getInteger("flows.bigBatch", 5_000);
+		// A queue of its own: no worker of an earlier test still stopping can take a member.
+		this.queue = new RedisJobQueue(redis.server().client(), "flows-big", this.queue.options());
+		this.flows = new Flows(this.queue);
+		Batch batch = this.flows.batch().onFailure(Job.of("callback", new Step("failure")))
+			.add(Job.of("fail", new Step("bad")).withMaxRetries(0).withPriority(10));
+		// Delayed: a member leased while the dead member's outcome was on its way would rightly run.
+		for (int i = 0; i < members; i++) {
+			batch.add(Job.of("step", new Step("m" + i)).withDelay(Duration.ofHours(1)));
+		}
+		try (Jedis admin = new Jedis(redis.server().host(), redis.server().port(), 30_000)) {
+			BatchStatus dispatched = batch.dispatch();
+			admin.configSet("slowlog-log-slower-than", "1000");
+			admin.configSet("slowlog-max-len", "10000");
+			admin.slowlogReset();
+			start(worker().concurrency(1));
+
+			await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+				BatchStatus status = this.flows.batchStatus(dispatched.id()).orElseThrow();
+				assertThat(status.status()).isEqualTo(FlowStatus.FAILED);
+				assertThat(status.pending()).isZero();
+				assertThat(status.cancelled()).as("%s, ran %s", status, this.ran.size() < 20 ? this.ran : this.ran.size()).isEqualTo(members);
+			});
+			await().untilAsserted(() -> assertThat(this.ran).contains("callback failure"));
+			assertThat(this.ran).containsExactlyInAnyOrder("fail bad", "callback failure");
+			assertThat(redis.server().client().exists(this.queue.store().keys().key("cancelling"))).isFalse();
+			List<String> longest = admin.slowlogGet(10_000).stream()
+				.filter((entry) -> entry.getArgs().get(0).equalsIgnoreCase("evalsha"))
+				.sorted(java.util.Comparator.comparingLong((entry) -> -entry.getExecutionTime())).limit(5)
+				.map((entry) -> entry.getExecutionTime() + " us (" + entry.getArgs().get(2) + " keys)").toList();
+			System.out.println("Longest script calls while failing a batch of " + members + " members: " + longest);
+			admin.configSet("slowlog-log-slower-than", "10000");
+		}
 	}
 
 	private ChainStatus awaitChain(String id, FlowStatus status) {
