@@ -62,12 +62,26 @@ public class RedisJobStore implements JobStore {
 
 	private final ReplicationWait replication;
 
+	/** The worker whose steps this store's events name, or {@code null}. */
+	private final String workerId;
+
 	public RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options) {
+		this(redis, keys, options, null);
+	}
+
+	private RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options, String workerId) {
 		this.redis = redis;
 		this.keys = keys;
 		this.options = options;
 		this.envelope = new JobEnvelope(options.codec());
 		this.replication = new ReplicationWait(redis);
+		this.workerId = workerId;
+	}
+
+	/** This store, with the events it writes naming {@code workerId}. */
+	@Override
+	public RedisJobStore forWorker(String workerId) {
+		return new RedisJobStore(this.redis, this.keys, this.options, workerId);
 	}
 
 	@Override
@@ -102,7 +116,18 @@ public class RedisJobStore implements JobStore {
 				keys.add(ownKey(key));
 			}
 		}
-		return script.run(this.redis, keys, args);
+		return script.run(this.redis, keys, withEventSettings(script, args));
+	}
+
+	/** A script that writes events (its header declares the stream) takes the event settings as its last ARGV. */
+	private List<String> withEventSettings(RedisScript script, List<String> args) {
+		if (!script.keyNames().contains("events")) {
+			return args;
+		}
+		List<String> all = new ArrayList<>(args.size() + 1);
+		all.addAll(args);
+		all.add(this.options.events().scriptArgument(this.workerId));
+		return all;
 	}
 
 	@Override
@@ -278,7 +303,8 @@ public class RedisJobStore implements JobStore {
 				}
 				List<String> keys = new ArrayList<>(this.keys.forScript(script));
 				extraKeys.forEach((key) -> keys.add(ownKey(key)));
-				ReplicationWait.Waited waited = this.replication.runAndWait(script, keys, args, durability);
+				ReplicationWait.Waited waited = this.replication.runAndWait(script, keys, withEventSettings(script, args),
+						durability);
 				return new Sent(waited.reply(), retried, waited.confirmed());
 			}
 			catch (RuntimeException ex) {

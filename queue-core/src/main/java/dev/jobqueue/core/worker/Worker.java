@@ -118,7 +118,8 @@ public final class Worker implements AutoCloseable {
 	private Thread fetcher;
 
 	private Worker(Builder builder) {
-		this.stores = List.copyOf(builder.stores);
+		String id = (builder.id != null) ? builder.id : defaultId();
+		this.stores = builder.stores.stream().map((store) -> store.forWorker(id)).toList();
 		if (this.stores.isEmpty()) {
 			throw new IllegalArgumentException("A worker needs at least one queue");
 		}
@@ -128,7 +129,6 @@ public final class Worker implements AutoCloseable {
 		if (builder.maxStuckHandlers != null && builder.maxStuckHandlers < 0) {
 			throw new IllegalArgumentException("maxStuckHandlers must be zero or positive");
 		}
-		String id = (builder.id != null) ? builder.id : defaultId();
 		this.concurrency = builder.concurrency;
 		this.maxJobs = builder.maxJobs;
 		this.stopWhenEmpty = builder.stopWhenEmpty;

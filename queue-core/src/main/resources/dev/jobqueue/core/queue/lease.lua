@@ -2,7 +2,7 @@
 --[[ Promotes due delayed jobs, then leases up to ARGV[1] pending jobs: at most one suspect first when allowed, then
 higher priority first, FIFO within one. A paused queue leases nothing. Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
-      paused
+      paused events history
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
@@ -20,7 +20,7 @@ for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, promote_limit)
   if #due > 0 then
     call_chunked('ZREM', delayed, due)
-    for _, id in ipairs(due) do make_ready(id, false) end
+    for _, id in ipairs(due) do make_ready(id, false); emit('promoted', id) end
     promoted = promoted + #due
   end
 end
@@ -108,5 +108,6 @@ for i, id in ipairs(ids) do
   out[#out + 1] = tonumber(ended[i] or '0') + 1
   out[#out + 1] = tonumber(failures[i] or '0')
   out[#out + 1] = (id == suspect) and 1 or 0
+  emit('started', id, 'attempt', tonumber(ended[i] or '0') + 1, 'suspect', (id == suspect) and '1' or nil)
 end
 return out

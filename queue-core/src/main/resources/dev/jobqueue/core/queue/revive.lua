@@ -1,7 +1,7 @@
 #!lua
 --[[ Moves dead-lettered jobs back to pending with a fresh retry budget.
-KEYS: dead failures stalls priorities ready prio seq wake
-ARGV[1] 'ids' to revive the ids that follow, or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
+KEYS: dead failures stalls priorities ready prio seq wake jobs events history
+ARGV[1] 'ids' to revive the ids that follow (up to the event settings, the last ARGV), or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]
 -- @include common
 
@@ -9,7 +9,7 @@ local ids
 if ARGV[1] == 'oldest' then
   ids = redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[2]) - 1)
 else
-  ids = { unpack(ARGV, 2) }
+  ids = { unpack(ARGV, 2, #ARGV - 1) }
 end
 local revived = 0
 for _, id in ipairs(ids) do
@@ -17,6 +17,7 @@ for _, id in ipairs(ids) do
     redis.call('HDEL', K_FAILURES, id)
     redis.call('HDEL', K_STALLS, id)
     make_ready(id, false)
+    emit('revived', id)
     revived = revived + 1
   end
 end
