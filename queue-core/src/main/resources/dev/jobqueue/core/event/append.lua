@@ -5,9 +5,15 @@ KEYS: jobs events history
 ARGV[1] job id ('': none), ARGV[2] most events the stream keeps (MAXLEN ~), then field, value pairs
 Returns: the event's stream id ]]
 
-local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
 local id = ARGV[1]
-if id ~= '' and redis.call('HEXISTS', K_JOBS, id) == 1 then
+local envelope = (id ~= '') and redis.call('HGET', K_JOBS, id)
+local fields = { unpack(ARGV, 3) }
+if envelope then
+  fields[#fields + 1] = 'type'
+  fields[#fields + 1] = string.match(envelope, '^[^\t]*')
+end
+local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+if envelope then
   local history = redis.call('HGET', K_HISTORY, id)
   redis.call('HSET', K_HISTORY, id, history and (history .. ' ' .. sid) or sid)
 end

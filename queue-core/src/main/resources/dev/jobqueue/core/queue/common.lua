@@ -153,11 +153,21 @@ local function attempt_of(id, token, now)
   return ended + 1, ran
 end
 
+-- An error without its stack trace: the stream keeps many events, the job keeps its last error whole.
+local function short_error(err)
+  if err == nil or err == '' then return err end
+  local ok, decoded = pcall(cjson.decode, err)
+  if not ok or type(decoded) ~= 'table' then return err end
+  decoded.stackTrace = nil
+  return cjson.encode(decoded)
+end
+
 -- The events of one settled attempt (see settle.lua's outcomes), written before the state changes it describes.
 local function emit_settled(id, outcome, value, err, token, max_stalls, now)
   if not event_mode then event_settings() end
   if event_mode == 'n' then return end
   local attempt, ran = attempt_of(id, token, now)
+  err = short_error(err)
   if outcome == 'c' then
     emit('completed', id, 'attempt', attempt, 'ms', ran)
   elseif outcome == 'r' then
