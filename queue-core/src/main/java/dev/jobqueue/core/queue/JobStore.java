@@ -57,6 +57,10 @@ public interface JobStore {
 		return this;
 	}
 
+	/** Writes a worker's event ({@code worker_started}, {@code worker_stopped}) to the store's events, if kept. */
+	default void workerEvent(String kind) {
+	}
+
 	/** Stores a running job's progress with a message (no tabs or line breaks are kept in it). */
 	default boolean updateProgress(LeasedJob lease, int progress, String message) {
 		return updateProgress(lease, progress);

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XAddParams;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
@@ -24,6 +27,8 @@ import dev.jobqueue.core.redis.RedisScript;
  * the Jedis client is shared and closed by its owner.
  */
 public class RedisJobStore implements JobStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisJobStore.class);
 
 	/** Most jobs and most envelope bytes per enqueue call: one call keeps Redis busy for about 2 ms at most. */
 	static final int ENQUEUE_BATCH = 100;
@@ -460,6 +465,22 @@ public class RedisJobStore implements JobStore {
 		String value = (message == null) ? String.valueOf(progress)
 				: progress + "\t" + message.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
 		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value))) == 1;
+	}
+
+	/** Best effort: a worker starts and stops whether or not Redis answers. */
+	@Override
+	public void workerEvent(String kind) {
+		EventOptions events = this.options.events();
+		if (events.mode() == EventOptions.Mode.NONE || this.workerId == null) {
+			return;
+		}
+		try {
+			this.redis.xadd(this.keys.key("events"), XAddParams.xAddParams().approximateTrimming().maxLen(events.maxLength()),
+					Map.of("event", kind, "worker", this.workerId));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot write {} of worker {} to {}", kind, this.workerId, this, ex);
+		}
 	}
 
 	@Override

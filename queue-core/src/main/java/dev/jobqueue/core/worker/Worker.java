@@ -273,6 +273,7 @@ public final class Worker implements AutoCloseable {
 		this.fetching = true;
 		this.fetcher = threads(prefix + "fetch", false).newThread(this::fetchUntilStopped);
 		this.fetcher.start();
+		this.stores.forEach((store) -> store.workerEvent("worker_started"));
 		logger.info("Worker {} started on queues {} with concurrency {}", id(), queueNames(), this.concurrency);
 		return this;
 	}
@@ -321,6 +322,7 @@ public final class Worker implements AutoCloseable {
 		this.idleWait.close();
 		this.phase.set(Phase.TERMINATED);
 		this.terminated.countDown();
+		this.stores.forEach((store) -> store.workerEvent("worker_stopped"));
 		logger.info("Worker {} stopped after leasing {} jobs{}", id(), this.fetched.get(),
 				finished ? "" : "; " + handedBack + " unfinished jobs were handed back");
 		return finished;

@@ -29,6 +29,7 @@ import dev.jobqueue.test.RedisProxy;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -101,6 +102,9 @@ class EventStoreTests {
 		assertThat(history).extracting(JobEvent::timestamp).isSorted();
 		assertThat(this.events.recentEvents(3)).extracting(JobEvent::kind).containsExactly(JobEvent.USER,
 				JobEvent.CANCELLED, JobEvent.REVIVED);
+		assertThat(this.events.recentEvents(100)).filteredOn((event) -> event.jobId() == null)
+			.extracting(JobEvent::kind, JobEvent::workerId)
+			.containsExactly(tuple(JobEvent.WORKER_STOPPED, "w1"), tuple(JobEvent.WORKER_STARTED, "w1"));
 	}
 
 	@Test
