@@ -6,15 +6,16 @@ ARGV[1] job id ('': none), ARGV[2] most events the stream keeps (MAXLEN ~), then
 Returns: the event's stream id ]]
 
 local id = ARGV[1]
-local envelope = (id ~= '') and redis.call('HGET', K_JOBS, id)
+local history = (id ~= '') and redis.call('HGET', K_HISTORY, id)
+if id ~= '' and not history then
+  local envelope = redis.call('HGET', K_JOBS, id)
+  history = envelope and string.match(envelope, '^[^\t]*')
+end
 local fields = { unpack(ARGV, 3) }
-if envelope then
+if history then
   fields[#fields + 1] = 'type'
-  fields[#fields + 1] = string.match(envelope, '^[^\t]*')
+  fields[#fields + 1] = string.match(history, '^[^\t]*')
 end
 local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
-if envelope then
-  local history = redis.call('HGET', K_HISTORY, id)
-  redis.call('HSET', K_HISTORY, id, history and (history .. ' ' .. sid) or sid)
-end
+if history then redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid) end
 return sid

@@ -43,8 +43,8 @@ all under one hash tag (see QueueKeys):
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
  events      stream every lifecycle step of the queue's jobs (see emit), bounded by length (MAXLEN ~) and age
- history     hash   id -> ids of that job's events in 'events', space-separated: a job's history without a scan,
-                    removed with the job (forget) ]]
+ history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated: a job's history
+                    without a scan (and its type without reading its envelope), removed with the job (forget) ]]
 
 -- A priority's positions: |priority| <= 1000 and positions < 2^42 keep scores exact in a double.
 local SCALE = 4398046511104
@@ -132,8 +132,13 @@ or '' value leaves its field out. ]]
 local function emit(kind, id, ...)
   if not event_mode then event_settings() end
   if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
-  local envelope = redis.call('HGET', K_JOBS, id)
-  local entry = { 'event', kind, 'job', id, 'type', envelope and string.match(envelope, '^[^\t]*') or '' }
+  -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
+  local history = redis.call('HGET', K_HISTORY, id)
+  if not history then
+    local envelope = redis.call('HGET', K_JOBS, id)
+    history = envelope and string.match(envelope, '^[^\t]*') or ''
+  end
+  local entry = { 'event', kind, 'job', id, 'type', string.match(history, '^[^\t]*') }
   if event_worker ~= '' then entry[#entry + 1] = 'worker'; entry[#entry + 1] = event_worker end
   local extra = { ... }
   for k = 1, select('#', ...), 2 do
@@ -141,8 +146,7 @@ local function emit(kind, id, ...)
     if value ~= nil and value ~= '' then entry[#entry + 1] = extra[k]; entry[#entry + 1] = value end
   end
   local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
-  local history = redis.call('HGET', K_HISTORY, id)
-  redis.call('HSET', K_HISTORY, id, history and (history .. ' ' .. sid) or sid)
+  redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
 end
 
 -- The attempt a settled lease ran (attempts ended before it, plus it) and how long it ran: a lease's fencing
