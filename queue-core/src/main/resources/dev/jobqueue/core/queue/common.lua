@@ -126,6 +126,13 @@ local function event_settings()
   end
 end
 
+-- The index of a script's last ARGV before the event settings, for scripts that take a variable number.
+local function last_arg()
+  local last = ARGV[#ARGV]
+  if last and string.sub(last, 1, #EVENTS_MARK) == EVENTS_MARK then return #ARGV - 1 end
+  return #ARGV
+end
+
 --[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
 makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
 or '' value leaves its field out. ]]

@@ -1,7 +1,8 @@
 #!lua
 --[[ Moves dead-lettered jobs back to pending with a fresh retry budget.
 KEYS: dead failures stalls priorities ready prio seq wake jobs events history
-ARGV[1] 'ids' to revive the ids that follow (up to the event settings, the last ARGV), or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
+ARGV[1] 'ids' to revive the ids that follow (up to the event settings, see emit), or 'oldest' to revive up to
+  ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]
 -- @include common
 
@@ -9,7 +10,7 @@ local ids
 if ARGV[1] == 'oldest' then
   ids = redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[2]) - 1)
 else
-  ids = { unpack(ARGV, 2, #ARGV - 1) }
+  ids = { unpack(ARGV, 2, last_arg()) }
 end
 local revived = 0
 for _, id in ipairs(ids) do
