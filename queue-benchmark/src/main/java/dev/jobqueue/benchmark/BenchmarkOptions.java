@@ -2,6 +2,8 @@ package dev.jobqueue.benchmark;
 
 import java.util.List;
 
+import dev.jobqueue.core.queue.EventOptions;
+
 /**
  * What to measure and against which Redis.
  *
@@ -16,13 +18,14 @@ import java.util.List;
  * @param what measurements to run: throughput, batch, latency, memory, baseline, or all
  * @param cluster seed nodes ({@code host:port,...}) of a Redis Cluster, {@code local} to start one, or {@code null}
  * @param shards measure one queue over 1 to this many partitions (0: do not)
+ * @param events which lifecycle events the measured queues write: all (the default, as a queue's), lifecycle or none
  */
 record BenchmarkOptions(String host, int port, int jobs, int concurrency, int seconds, int warm, int rounds,
-		String peers, List<String> what, String cluster, int shards) {
+		String peers, List<String> what, String cluster, int shards, EventOptions.Mode events) {
 
 	static final String USAGE = """
 			usage: java -jar queue-benchmark.jar [--redis host:port | --redis local] [--n 50000] [--concurrency 50]
-			                                     [--seconds 10] [--warm 20000]
+			                                     [--seconds 10] [--warm 20000] [--events all|lifecycle|none]
 			                                     [--rounds K [--peers ../shared/peers/run.sh]]
 			                                     [throughput|latency|memory|memory-1m|baseline|all ...]
 			       java -jar queue-benchmark.jar --shards 3 [--cluster local | --cluster host:port,...] [--n 50000]
@@ -39,6 +42,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		String peers = "../shared/peers/run.sh";
 		String cluster = null;
 		int shards = 0;
+		EventOptions.Mode events = EventOptions.Mode.ALL;
 		List<String> what = new java.util.ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -58,6 +62,7 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 				case "--peers" -> peers = args[++i];
 				case "--cluster" -> cluster = args[++i];
 				case "--shards" -> shards = Integer.parseInt(args[++i]);
+				case "--events" -> events = EventOptions.Mode.parse(args[++i]);
 				case "throughput", "batch", "latency", "memory", "memory-1m", "baseline", "all" -> what.add(args[i]);
 				default -> throw new IllegalArgumentException("Unknown argument '" + args[i] + "'\n" + USAGE);
 			}
@@ -71,7 +76,8 @@ record BenchmarkOptions(String host, int port, int jobs, int concurrency, int se
 		if (rounds > 0 && host == null) {
 			throw new IllegalArgumentException("--rounds needs --redis host:port: the peers run on the same Redis\n" + USAGE);
 		}
-		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what), cluster, shards);
+		return new BenchmarkOptions(host, port, jobs, concurrency, seconds, warm, rounds, peers, List.copyOf(what), cluster, shards,
+				events);
 	}
 
 }

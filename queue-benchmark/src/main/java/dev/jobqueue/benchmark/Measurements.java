@@ -24,6 +24,7 @@ import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.EventOptions;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.Retention;
@@ -127,7 +128,8 @@ final class Measurements {
 
 	private void round(int n, Consumer<JsonLine> out) throws Exception {
 		RedisJobQueue queue = queue("bench");
-		JsonLine line = new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency());
+		JsonLine line = new JsonLine("jobqueue").put("N", n).put("C", this.options.concurrency())
+			.put("events", this.options.events().name().toLowerCase(java.util.Locale.ROOT));
 		try {
 			Phase bulk = measure(n, () -> {
 				for (int from = 0; from < n; from += BULK) {
@@ -331,7 +333,8 @@ final class Measurements {
 
 	private RedisJobQueue queue(String name) {
 		return new RedisJobQueue(this.redis, name + "-" + JobIds.next().substring(14),
-				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE).withEvents(new EventOptions(this.options.events(),
+						EventOptions.DEFAULT.maxLength(), EventOptions.DEFAULT.maxAge())));
 	}
 
 	private void delete(RedisJobQueue queue) {

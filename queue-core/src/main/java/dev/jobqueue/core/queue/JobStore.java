@@ -52,6 +52,15 @@ public interface JobStore {
 	/** Stores a running job's progress; {@code false} when its lease is no longer held. */
 	boolean updateProgress(LeasedJob lease, int progress);
 
+	/** This store as {@code workerId} uses it: the events it writes name that worker. */
+	default JobStore forWorker(String workerId) {
+		return this;
+	}
+
+	/** Writes a worker's event ({@code worker_started}, {@code worker_stopped}) to the store's events, if kept. */
+	default void workerEvent(String kind) {
+	}
+
 	/** Stores a running job's progress with a message (no tabs or line breaks are kept in it). */
 	default boolean updateProgress(LeasedJob lease, int progress, String message) {
 		return updateProgress(lease, progress);

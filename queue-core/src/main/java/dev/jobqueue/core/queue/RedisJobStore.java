@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XAddParams;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
@@ -24,6 +27,8 @@ import dev.jobqueue.core.redis.RedisScript;
  * the Jedis client is shared and closed by its owner.
  */
 public class RedisJobStore implements JobStore {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisJobStore.class);
 
 	/** Most jobs and most envelope bytes per enqueue call: one call keeps Redis busy for about 2 ms at most. */
 	static final int ENQUEUE_BATCH = 100;
@@ -62,12 +67,26 @@ public class RedisJobStore implements JobStore {
 
 	private final ReplicationWait replication;
 
+	/** The worker whose steps this store's events name, or {@code null}. */
+	private final String workerId;
+
 	public RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options) {
+		this(redis, keys, options, null);
+	}
+
+	private RedisJobStore(UnifiedJedis redis, QueueKeys keys, QueueOptions options, String workerId) {
 		this.redis = redis;
 		this.keys = keys;
 		this.options = options;
 		this.envelope = new JobEnvelope(options.codec());
 		this.replication = new ReplicationWait(redis);
+		this.workerId = workerId;
+	}
+
+	/** This store, with the events it writes naming {@code workerId}. */
+	@Override
+	public RedisJobStore forWorker(String workerId) {
+		return new RedisJobStore(this.redis, this.keys, this.options, workerId);
 	}
 
 	@Override
@@ -102,7 +121,18 @@ public class RedisJobStore implements JobStore {
 				keys.add(ownKey(key));
 			}
 		}
-		return script.run(this.redis, keys, args);
+		return script.run(this.redis, keys, withEventSettings(script, args));
+	}
+
+	/** A script that writes events (its header declares the stream) takes the event settings as its last ARGV. */
+	private List<String> withEventSettings(RedisScript script, List<String> args) {
+		if (!script.keyNames().contains("events")) {
+			return args;
+		}
+		List<String> all = new ArrayList<>(args.size() + 1);
+		all.addAll(args);
+		all.add(this.options.events().scriptArgument(this.workerId));
+		return all;
 	}
 
 	@Override
@@ -278,7 +308,8 @@ public class RedisJobStore implements JobStore {
 				}
 				List<String> keys = new ArrayList<>(this.keys.forScript(script));
 				extraKeys.forEach((key) -> keys.add(ownKey(key)));
-				ReplicationWait.Waited waited = this.replication.runAndWait(script, keys, args, durability);
+				ReplicationWait.Waited waited = this.replication.runAndWait(script, keys, withEventSettings(script, args),
+						durability);
 				return new Sent(waited.reply(), retried, waited.confirmed());
 			}
 			catch (RuntimeException ex) {
@@ -434,6 +465,22 @@ public class RedisJobStore implements JobStore {
 		String value = (message == null) ? String.valueOf(progress)
 				: progress + "\t" + message.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
 		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value))) == 1;
+	}
+
+	/** Best effort: a worker starts and stops whether or not Redis answers. */
+	@Override
+	public void workerEvent(String kind) {
+		EventOptions events = this.options.events();
+		if (events.mode() == EventOptions.Mode.NONE || this.workerId == null) {
+			return;
+		}
+		try {
+			this.redis.xadd(this.keys.key("events"), XAddParams.xAddParams().approximateTrimming().maxLen(events.maxLength()),
+					Map.of("event", kind, "worker", this.workerId));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot write {} of worker {} to {}", kind, this.workerId, this, ex);
+		}
 	}
 
 	@Override

@@ -120,7 +120,8 @@ public final class Worker implements AutoCloseable {
 	private Thread fetcher;
 
 	private Worker(Builder builder) {
-		this.stores = List.copyOf(builder.stores);
+		String id = (builder.id != null) ? builder.id : defaultId();
+		this.stores = builder.stores.stream().map((store) -> store.forWorker(id)).toList();
 		if (this.stores.isEmpty()) {
 			throw new IllegalArgumentException("A worker needs at least one queue");
 		}
@@ -130,7 +131,6 @@ public final class Worker implements AutoCloseable {
 		if (builder.maxStuckHandlers != null && builder.maxStuckHandlers < 0) {
 			throw new IllegalArgumentException("maxStuckHandlers must be zero or positive");
 		}
-		String id = (builder.id != null) ? builder.id : defaultId();
 		this.concurrency = builder.concurrency;
 		this.maxJobs = builder.maxJobs;
 		this.stopWhenEmpty = builder.stopWhenEmpty;
@@ -275,6 +275,7 @@ public final class Worker implements AutoCloseable {
 		this.fetching = true;
 		this.fetcher = threads(prefix + "fetch", false).newThread(this::fetchUntilStopped);
 		this.fetcher.start();
+		this.stores.forEach((store) -> store.workerEvent("worker_started"));
 		logger.info("Worker {} started on queues {} with concurrency {}", id(), queueNames(), this.concurrency);
 		return this;
 	}
@@ -324,6 +325,7 @@ public final class Worker implements AutoCloseable {
 		this.idleWait.close();
 		this.phase.set(Phase.TERMINATED);
 		this.terminated.countDown();
+		this.stores.forEach((store) -> store.workerEvent("worker_stopped"));
 		logger.info("Worker {} stopped after leasing {} jobs{}", id(), this.fetched.get(),
 				finished ? "" : "; " + handedBack + " unfinished jobs were handed back");
 		return finished;

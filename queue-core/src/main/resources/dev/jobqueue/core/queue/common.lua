@@ -44,7 +44,10 @@ all under one hash tag (see QueueKeys):
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
  cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
                     members to cancel (cancel_members, a chunk per call)
- paused      string present while the queue is paused: leases hand out nothing, enqueues go on ]]
+ paused      string present while the queue is paused: leases hand out nothing, enqueues go on
+ events      stream every lifecycle step of the queue's jobs (see emit), bounded by length (MAXLEN ~) and age
+ history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated: a job's history
+                    without a scan (and its type without reading its envelope), removed with the job (forget) ]]
 
 -- A priority's positions: |priority| <= 1000 and positions < 2^42 keep scores exact in a double.
 local SCALE = 4398046511104
@@ -105,7 +108,7 @@ local function forget(ids)
   call_chunked('HDEL', K_JOBS, ids)
   -- Most of these hashes stay empty on the happy path: a deletion of every id from each would cost the most.
   for _, hash in ipairs({ K_LEASES, K_ATTEMPTS, K_FAILURES, K_STALLS, K_PRIORITIES, K_ERRORS, K_RESULTS, K_PROGRESS,
-                          K_REAPED }) do
+                          K_REAPED, K_HISTORY }) do
     if redis.call('HLEN', hash) > 0 then call_chunked('HDEL', hash, ids) end
   end
   unpin_leases()
@@ -126,11 +129,113 @@ local function wake(count)
   for _ = 1, add do redis.call('LPUSH', K_WAKE, '1') end
 end
 
+--[[ Events (dev.jobqueue.core.event). A script that writes them takes, as its last ARGV, the store's event
+settings: 'events<US>mode<US>max length<US>max age ms<US>worker id' (US: byte 31), mode 'a' all, 'l' all but
+progress, 'n' none. Without it (or with mode 'n') emit returns at once: no event costs nothing. ]]
+local EVENTS_MARK = 'events\31'
+local event_mode, event_max_length, event_max_age, event_worker
+
+local function event_settings()
+  local last = ARGV[#ARGV]
+  event_mode = 'n'
+  if last and string.sub(last, 1, #EVENTS_MARK) == EVENTS_MARK then
+    local mode, length, age, worker = string.match(last, '^events\31([aln])\31(%d+)\31(-?%d+)\31(.*)$')
+    if not mode then error('jobqueue: malformed event settings') end
+    event_mode, event_max_length, event_max_age, event_worker = mode, length, tonumber(age), worker
+  end
+end
+
+-- The index of a script's last ARGV before the event settings, for scripts that take a variable number.
+local function last_arg()
+  local last = ARGV[#ARGV]
+  if last and string.sub(last, 1, #EVENTS_MARK) == EVENTS_MARK then return #ARGV - 1 end
+  return #ARGV
+end
+
+--[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
+makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
+or '' value leaves its field out. ]]
+local function emit(kind, id, ...)
+  if not event_mode then event_settings() end
+  if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
+  -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
+  local history = redis.call('HGET', K_HISTORY, id)
+  if not history then
+    local envelope = redis.call('HGET', K_JOBS, id)
+    history = envelope and string.match(envelope, '^[^\t]*') or ''
+  end
+  local entry = { 'event', kind, 'job', id, 'type', string.match(history, '^[^\t]*') }
+  if event_worker ~= '' then entry[#entry + 1] = 'worker'; entry[#entry + 1] = event_worker end
+  local extra = { ... }
+  for k = 1, select('#', ...), 2 do
+    local value = extra[k + 1]
+    if value ~= nil and value ~= '' then entry[#entry + 1] = extra[k]; entry[#entry + 1] = value end
+  end
+  local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
+  redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
+end
+
+-- The attempt a settled lease ran (attempts ended before it, plus it) and how long it ran: a lease's fencing
+-- token is its grant time in ms * 1000 plus a small count.
+local function attempt_of(id, token, now)
+  local ended = tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0')
+  local ran = token and math.max(0, now - math.floor(tonumber(token) / 1000)) or nil
+  return ended + 1, ran
+end
+
+-- An error without its stack trace: the stream keeps many events, the job keeps its last error whole.
+local function short_error(err)
+  if err == nil or err == '' then return err end
+  local ok, decoded = pcall(cjson.decode, err)
+  if not ok or type(decoded) ~= 'table' then return err end
+  decoded.stackTrace = nil
+  return cjson.encode(decoded)
+end
+
+-- The events of one settled attempt (see settle.lua's outcomes), written before the state changes it describes.
+local function emit_settled(id, outcome, value, err, token, max_stalls, now)
+  if not event_mode then event_settings() end
+  if event_mode == 'n' then return end
+  local attempt, ran = attempt_of(id, token, now)
+  err = short_error(err)
+  if outcome == 'c' then
+    emit('completed', id, 'attempt', attempt, 'ms', ran)
+  elseif outcome == 'r' then
+    emit('failed', id, 'attempt', attempt, 'ms', ran, 'error', err)
+    emit('retried', id, 'attempt', attempt, 'due', now + tonumber(value))
+  elseif outcome == 'd' then
+    emit('failed', id, 'attempt', attempt, 'ms', ran, 'error', err)
+    emit('dead', id, 'attempt', attempt, 'error', err)
+  elseif outcome == 'h' then
+    emit('handed_back', id, 'attempt', attempt, 'ms', ran, 'due', now + tonumber(value))
+  elseif outcome == 'x' then
+    emit('cancelled', id, 'attempt', attempt, 'ms', ran)
+  elseif outcome == 's' then
+    emit('skipped', id, 'attempt', attempt, 'ms', ran, 'reason', value)
+  elseif outcome == 'k' then
+    emit('stalled', id, 'attempt', attempt, 'ms', ran, 'reason', 'crashed', 'error', err)
+    if tonumber(redis.call('HGET', K_STALLS, id) or '0') + 1 > max_stalls then
+      emit('dead', id, 'attempt', attempt, 'error', err)
+    end
+  elseif outcome == 'l' then
+    emit('finished_late', id, 'attempt', attempt - 1)
+  end
+end
+
+-- Drops events older than the configured age; by stream id, so in O(removed).
+local function trim_events(now)
+  if not event_mode then event_settings() end
+  if event_max_age and event_max_age >= 0 then
+    redis.call('XTRIM', K_EVENTS, 'MINID', '~', string.format('%.0f', now - event_max_age))
+  end
+end
+
 -- Stores a new job unless its id exists. Returns 1 when it is pending now (ids of priority 0 are appended to
 -- ready_ids, for one LPUSH, when given), 0 when delayed, -1 when the id exists.
 local function add_job(id, envelope, p, due, now, ready_ids)
   if redis.call('HSETNX', K_JOBS, id, envelope) == 0 then return -1 end
   if p ~= 0 then redis.call('HSET', K_PRIORITIES, id, p) end
+  emit('created', id, 'due', (due and due > now) and string.format('%.0f', due) or nil)
   if due and due > now then
     redis.call('ZADD', K_SCHEDULED, due, id)
     return 0
@@ -484,6 +589,7 @@ cancel_job = function(id, now)
   if redis.call('HEXISTS', K_JOBS, id) == 0 then return 'unknown' end
   if redis.call('ZSCORE', K_ACTIVE, id) then
     redis.call('HSET', K_CANCELS, id, '1')
+    emit('cancel_requested', id)
     return 'requested'
   end
   for _, entry in ipairs({ { 'completed', K_COMPLETED }, { 'cancelled', K_CANCELLED }, { 'skipped', K_SKIPPED },
@@ -495,6 +601,7 @@ cancel_job = function(id, now)
     -- Pending in ready or stalled: removing it there would take time proportional to the list.
     redis.call('HINCRBY', K_TOMBSTONES, id, 1)
   end
+  emit('cancelled', id)
   redis.call('ZADD', K_CANCELLED, now, id)
   job_finished(id, nil, 'cancelled', '', now)
   return 'cancelled'

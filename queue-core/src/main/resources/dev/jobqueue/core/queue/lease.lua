@@ -3,7 +3,7 @@
 higher priority first, FIFO within one. A paused queue leases nothing. Members of a batch that ended early are
 cancelled instead (cancelling_batches). Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
-      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling
+      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling events history
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
@@ -21,7 +21,7 @@ for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, promote_limit)
   if #due > 0 then
     call_chunked('ZREM', delayed, due)
-    for _, id in ipairs(due) do make_ready(id, false) end
+    for _, id in ipairs(due) do make_ready(id, false); emit('promoted', id) end
     promoted = promoted + #due
   end
 end
@@ -119,5 +119,6 @@ for i, id in ipairs(ids) do
   out[#out + 1] = tonumber(ended[i] or 0) + 1
   out[#out + 1] = tonumber(failures[i] or 0)
   out[#out + 1] = (id == suspect) and 1 or 0
+  emit('started', id, 'attempt', tonumber(ended[i] or '0') + 1, 'suspect', (id == suspect) and '1' or nil)
 end
 return out

@@ -1,6 +1,6 @@
 #!lua
 --[[ Deletes up to ARGV[1] of the oldest dead-lettered jobs, or the given ids ('ids' in ARGV[1]).
-KEYS: dead jobs leases attempts failures stalls priorities errors results progress reaped
+KEYS: dead jobs leases attempts failures stalls priorities errors results progress reaped history
 Returns: number of jobs deleted ]]
 -- @include common
 

@@ -6,7 +6,7 @@ is the only suspect each time it does and alone reaches the limit; jobs that mer
 A job whose cancel was requested ends cancelled instead. A job that ends here and belongs to a flow tells it
 (job_finished): a poison pill releases its unique key, fails its chain or counts as a failure of its batch.
 KEYS: active leases stalls stalled dead errors cancels cancelled wake reaped attempts jobs ready prio scheduled retry completed
-      skipped priorities seq tombstones flows uniques batches chains ended cancelling
+      skipped priorities seq tombstones flows uniques batches chains ended cancelling events history
 ARGV[1] stalls after which a job is dead-lettered as a poison pill
 ARGV[2] most leases to reclaim per call
 Returns: { { ids pending again }, { ids dead-lettered }, { ids cancelled } } ]]
@@ -23,16 +23,19 @@ for i = #expired, 1, -1 do
   end_lease(id)
   redis.call('HINCRBY', K_ATTEMPTS, id, 1)
   if redis.call('HDEL', K_CANCELS, id) == 1 then
+    emit('cancelled', id, 'reason', 'lease expired')
     redis.call('ZADD', K_CANCELLED, now, id)
     cancelled[#cancelled + 1] = id
     job_finished(id, nil, 'cancelled', '', now)
   else
     local stalls = redis.call('HINCRBY', K_STALLS, id, 1)
+    emit('stalled', id, 'attempt', redis.call('HGET', K_ATTEMPTS, id), 'reason', 'lease expired')
     if stalls > max_stalls then
       local error_json = cjson.encode({
         message = 'The lease expired ' .. stalls .. ' times while the job ran: each time its worker died, hung or '
           .. 'lost Redis (a poison pill)',
         type = 'dev.jobqueue.core.worker.LeaseExpiredException' })
+      emit('dead', id, 'error', error_json)
       dead_letter(id, error_json, now)
       dead[#dead + 1] = id
       job_finished(id, nil, 'dead', error_json, now)

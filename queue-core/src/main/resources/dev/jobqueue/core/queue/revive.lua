@@ -2,8 +2,9 @@
 --[[ Moves dead-lettered jobs back to pending with a fresh retry budget. A job that died in a flow rejoins it while
 the flow can take it back (rejoin in common.lua): a running batch counts it pending again, a chain failed at its
 step resumes from it; otherwise it runs alone.
-KEYS: dead failures stalls priorities ready prio seq wake jobs flows batches chains ended
-ARGV[1] 'ids' to revive the ids that follow, or 'oldest' to revive up to ARGV[2] of the oldest dead jobs
+KEYS: dead failures stalls priorities ready prio seq wake jobs flows batches chains ended events history
+ARGV[1] 'ids' to revive the ids that follow (up to the event settings, see emit), or 'oldest' to revive up to
+  ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]
 -- @include common
 
@@ -11,7 +12,7 @@ local ids
 if ARGV[1] == 'oldest' then
   ids = redis.call('ZRANGE', K_DEAD, 0, tonumber(ARGV[2]) - 1)
 else
-  ids = { unpack(ARGV, 2) }
+  ids = { unpack(ARGV, 2, last_arg()) }
 end
 local revived = 0
 for _, id in ipairs(ids) do
@@ -21,6 +22,7 @@ for _, id in ipairs(ids) do
     local ref = flow_of(id)
     if ref then rejoin(id, ref) end
     make_ready(id, false)
+    emit('revived', id)
     revived = revived + 1
   end
 end

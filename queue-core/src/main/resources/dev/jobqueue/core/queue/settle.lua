@@ -3,7 +3,7 @@
 all or nothing. Allowed under OOM: settling frees memory, and refusing it would make finished jobs run again.
 KEYS: jobs ready prio scheduled retry active leases attempts failures stalls priorities errors results progress
       completed cancelled skipped dead seq wake stalled cancels reaped tombstones flows uniques batches chains ended
-      cancelling
+      cancelling events history
   then effect keys, referenced by index n as KEYS[KEY_BASE + n]
 ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: no age limit)
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
@@ -52,6 +52,7 @@ for j = 1, n do
   local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   if outcome == 'l' then
     if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
+      emit_settled(id, outcome, value, err, nil, max_stalls, now)
       redis.call('HDEL', K_REAPED, id)
       redis.call('HINCRBY', K_STALLS, id, -1)
       out[j] = 1
@@ -67,6 +68,7 @@ for j = 1, n do
       outcome = 'x'
       out[j] = 2
     end
+    emit_settled(id, outcome, value, err, held[j], max_stalls, now)
     if outcome == 'c' then
       completed[#completed + 1] = id
       if keep > 0 and value ~= '' then

@@ -38,14 +38,14 @@ class EffectTests {
 		String counter = this.queue.keys().custom("created");
 		Enqueue first = new Enqueue(job("a", 0), List.of(Effect.increment(counter, 1),
 				Effect.hashPut(this.queue.keys().custom("index"), "a", "1"),
-				Effect.streamAppend(this.queue.keys().custom("events"), 100, Map.of("event", "created", "id", "a"))));
+				Effect.streamAppend(this.queue.keys().custom("audit"), 100, Map.of("event", "created", "id", "a"))));
 
 		this.queue.store().enqueue(List.of(first));
 		this.queue.store().enqueue(List.of(first));
 
 		assertThat(this.client.get(counter)).isEqualTo("1");
 		assertThat(this.client.hget(this.queue.keys().custom("index"), "a")).isEqualTo("1");
-		assertThat(this.client.xlen(this.queue.keys().custom("events"))).isEqualTo(1);
+		assertThat(this.client.xlen(this.queue.keys().custom("audit"))).isEqualTo(1);
 	}
 
 	@Test

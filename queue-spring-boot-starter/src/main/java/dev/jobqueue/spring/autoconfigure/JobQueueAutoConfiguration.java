@@ -34,6 +34,7 @@ import dev.jobqueue.core.worker.Durations;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.spring.annotation.JobHandlerAnnotationBeanPostProcessor;
+import dev.jobqueue.spring.autoconfigure.event.JobQueueEventsProperties;
 import dev.jobqueue.spring.container.CompositeJobExecutionListener;
 import dev.jobqueue.spring.dispatch.DispatchInterceptor;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
@@ -54,7 +55,7 @@ import dev.jobqueue.spring.queue.JobQueues;
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class })
 @ConditionalOnClass(RedisJobQueue.class)
-@EnableConfigurationProperties({ JobQueueProperties.class, DataRedisProperties.class })
+@EnableConfigurationProperties({ JobQueueProperties.class, DataRedisProperties.class, JobQueueEventsProperties.class })
 public class JobQueueAutoConfiguration {
 
 	static final String SHUTDOWN_PHASE_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
@@ -99,7 +100,8 @@ public class JobQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueues jobQueues(UnifiedJedis redis, JobQueueProperties properties, PayloadCodec codec) {
+	JobQueues jobQueues(UnifiedJedis redis, JobQueueProperties properties, PayloadCodec codec,
+			JobQueueEventsProperties events) {
 		List<JobQueue> queues = new ArrayList<>();
 		properties.effectiveQueues().forEach((name, queue) -> {
 			QueueOptions options = QueueOptions.defaults()
@@ -115,7 +117,8 @@ public class JobQueueAutoConfiguration {
 				.withMaxPayloadSize(properties.getJobs().getMaxPayloadSize().toBytes())
 				.withCodec(codec)
 				.withStrictRedisCheck(properties.isStrictRedisCheck())
-				.withDurability(queue.isDurable() ? properties.getScaling().durability() : Durability.NONE);
+				.withDurability(queue.isDurable() ? properties.getScaling().durability() : Durability.NONE)
+				.withEvents(events.toOptions());
 			queues.add(queue(redis, name, queue.getShards(), options, properties.getScaling().getShardStrategy()));
 		});
 		return new JobQueues(redis, queues);

@@ -1,0 +1,40 @@
+package dev.jobqueue.core.event;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The events of some queues: each queue's lifecycle steps, written by the same Lua script as the state change
+ * (so a job's history never disagrees with its state and a crash cannot drop one), into a Redis stream per queue
+ * (per store of a sharded queue) bounded by length and age. Thread-safe.
+ */
+public interface EventStore {
+
+	/**
+	 * Appends a note (kind {@link JobEvent#USER}, field {@code name}) to {@code queue}'s stream, and to the job's
+	 * history when {@code jobId} names a stored job. Returns the event's stream id.
+	 */
+	String append(String queue, String jobId, String name, Map<String, String> fields);
+
+	/** A job's events, oldest first; a lookup per event, whatever the stream's length. Empty when unknown. */
+	List<JobEvent> jobEvents(String jobId);
+
+	/** The latest {@code count} events of all queues, newest first. */
+	List<JobEvent> recentEvents(int count);
+
+	/**
+	 * Delivers every event written from now on, in every JVM that subscribes (broadcast). After a connection loss
+	 * or a Redis restart it reads on from the last event it delivered: none lost or repeated while the stream still
+	 * holds it.
+	 */
+	EventSubscription subscribe(EventListener listener);
+
+	/**
+	 * Delivers each event written from the group's creation on to one consumer of {@code group} (a Redis consumer
+	 * group), at least once: an event is acknowledged only when the listener returns, and one left unacknowledged
+	 * (the listener threw, or its JVM died) is claimed again by a consumer of the group once idle for a while.
+	 * {@code consumer} names this member, e.g. the host and process.
+	 */
+	EventSubscription subscribeGroup(String group, String consumer, EventListener listener);
+
+}

@@ -1,0 +1,108 @@
+package dev.jobqueue.core.event;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One step in a job's life (or a worker's, or a user's note), as its queue's event stream holds it. The stream id
+ * is Redis's clock when the step was written: events of one queue are in the order their steps happened.
+ * Immutable.
+ *
+ * @param id the stream id, e.g. {@code 1732000000000-0}
+ * @param queue the queue whose stream holds the event
+ * @param kind what happened: one of the constants of this class, or {@link #USER} for an appended note
+ * @param jobId the job, or {@code null} for a worker's event or a note about no job
+ * @param jobType the job's type, or {@code null} when unknown
+ * @param workerId the worker that took the step, or {@code null} when the queue itself did (enqueue, reaper)
+ * @param attempt the attempt the event is about (1 for the first), or {@code null}
+ * @param durationMillis how long the attempt ran, for an attempt's end, or {@code null}
+ * @param error the error as JSON ({@code message}, {@code type}, ...), for a failure, or {@code null}
+ * @param fields every field of the stream entry, including those above and any others ({@code due},
+ * {@code reason}, {@code progress}, a note's own fields)
+ */
+public record JobEvent(String id, String queue, String kind, String jobId, String jobType, String workerId,
+		Integer attempt, Long durationMillis, String error, Map<String, String> fields) {
+
+	/** Stored, pending now or at {@code due} (epoch ms). */
+	public static final String CREATED = "created";
+
+	/** A delayed or retried job became pending. */
+	public static final String PROMOTED = "promoted";
+
+	/** Leased by a worker: an attempt starts ({@code suspect} 1 when its lease expired before). */
+	public static final String STARTED = "started";
+
+	/** The handler reported progress ({@code progress}). */
+	public static final String PROGRESS = "progress";
+
+	public static final String COMPLETED = "completed";
+
+	/** An attempt failed; {@link #RETRIED} or {@link #DEAD} follows. */
+	public static final String FAILED = "failed";
+
+	/** Waits for its back-off, until {@code due} (epoch ms). */
+	public static final String RETRIED = "retried";
+
+	/** Moved to the dead-letter queue. */
+	public static final String DEAD = "dead";
+
+	public static final String CANCELLED = "cancelled";
+
+	/** A running job was asked to stop; {@link #CANCELLED} follows when its worker stops it. */
+	public static final String CANCEL_REQUESTED = "cancel_requested";
+
+	/** Its lease expired unfinished, or it brought its worker down ({@code reason}); it runs again as a suspect. */
+	public static final String STALLED = "stalled";
+
+	/** A reclaimed attempt had in fact finished: its stall is taken back. */
+	public static final String FINISHED_LATE = "finished_late";
+
+	/** Moved from the dead-letter queue back to pending. */
+	public static final String REVIVED = "revived";
+
+	/** The handler skipped the job ({@code reason}). */
+	public static final String SKIPPED = "skipped";
+
+	/** Handed back unfinished (a shutdown, a rate limit), pending again at {@code due}. */
+	public static final String HANDED_BACK = "handed_back";
+
+	public static final String WORKER_STARTED = "worker_started";
+
+	public static final String WORKER_STOPPED = "worker_stopped";
+
+	/** A note appended with {@link EventStore#append}; its name is the field {@code name}. */
+	public static final String USER = "user";
+
+	public JobEvent {
+		fields = Map.copyOf(fields);
+	}
+
+	/** Reads a stream entry. */
+	static JobEvent of(String queue, String id, Map<String, String> fields) {
+		return new JobEvent(id, queue, fields.getOrDefault("event", USER), fields.get("job"), emptyAsNull(fields.get("type")),
+				fields.get("worker"), asInteger(fields.get("attempt")), asLong(fields.get("ms")), fields.get("error"), fields);
+	}
+
+	/** When the step was written, by Redis's clock. */
+	public Instant timestamp() {
+		return Instant.ofEpochMilli(Long.parseLong(this.id.substring(0, this.id.indexOf('-'))));
+	}
+
+	/** A field of the entry, or {@code null}. */
+	public String field(String name) {
+		return this.fields.get(name);
+	}
+
+	private static String emptyAsNull(String value) {
+		return (value == null || value.isEmpty()) ? null : value;
+	}
+
+	private static Integer asInteger(String value) {
+		return (value == null) ? null : Integer.valueOf(value);
+	}
+
+	private static Long asLong(String value) {
+		return (value == null) ? null : Long.valueOf(value);
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.jobqueue.core.event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+import dev.jobqueue.core.queue.EventOptions;
+import dev.jobqueue.core.queue.QueueKeys;
+import dev.jobqueue.core.redis.RedisScript;
+
+/**
+ * An {@link EventStore} over the event streams of some job stores (queues, or the shards of one), on one Jedis
+ * client. Subscriptions read with {@code XREAD} / {@code XREADGROUP} on their own threads. Thread-safe; the client
+ * is closed by its owner.
+ */
+public final class RedisEventStore implements EventStore {
+
+	/** How long an unacknowledged event of a consumer group waits before another consumer claims it. */
+	public static final Duration DEFAULT_CLAIM_AFTER = Duration.ofSeconds(30);
+
+	private static final RedisScript APPEND = RedisScript.load(RedisEventStore.class, "append");
+
+	private static final RedisScript JOB_EVENTS = RedisScript.load(RedisEventStore.class, "job_events");
+
+	private final UnifiedJedis redis;
+
+	private final List<QueueKeys> stores;
+
+	private final long maxLength;
+
+	/** The events of these stores, kept as {@code events} says (the queues' own setting bounds their steps). */
+	public RedisEventStore(UnifiedJedis redis, List<QueueKeys> stores, EventOptions events) {
+		if (stores.isEmpty()) {
+			throw new IllegalArgumentException("An event store needs at least one queue");
+		}
+		this.redis = Objects.requireNonNull(redis, "redis");
+		this.stores = List.copyOf(stores);
+		this.maxLength = events.maxLength();
+	}
+
+	/** The events of whole queues, each held in one store, under {@code keyPrefix}. */
+	public static RedisEventStore of(UnifiedJedis redis, String keyPrefix, List<String> queues) {
+		return new RedisEventStore(redis, queues.stream().map((queue) -> QueueKeys.of(keyPrefix, queue)).toList(),
+				EventOptions.DEFAULT);
+	}
+
+	@Override
+	public String append(String queue, String jobId, String name, Map<String, String> fields) {
+		Objects.requireNonNull(name, "name");
+		QueueKeys store = storeOf(queue, jobId);
+		List<String> args = new ArrayList<>(List.of((jobId != null) ? jobId : "", String.valueOf(this.maxLength),
+				"event", JobEvent.USER, "name", name));
+		if (jobId != null) {
+			args.addAll(List.of("job", jobId));
+		}
+		for (Map.Entry<String, String> field : fields.entrySet()) {
+			if (List.of("event", "name", "job").contains(field.getKey())) {
+				throw new IllegalArgumentException("A note's field must not be named '" + field.getKey() + "'");
+			}
+			args.add(field.getKey());
+			args.add(Objects.requireNonNull(field.getValue(), () -> "field " + field.getKey()));
+		}
+		return (String) APPEND.run(this.redis, store.forScript(APPEND), args);
+	}
+
+	/** The store of {@code queue} holding {@code jobId}, or its first store. */
+	private QueueKeys storeOf(String queue, String jobId) {
+		QueueKeys first = null;
+		for (QueueKeys store : this.stores) {
+			if (store.queue().equals(queue)) {
+				if (first == null) {
+					first = store;
+				}
+				if (jobId != null && this.redis.hexists(store.key("jobs"), jobId)) {
+					return store;
+				}
+			}
+		}
+		if (first == null) {
+			throw new IllegalArgumentException("No queue '" + queue + "' in this event store");
+		}
+		return first;
+	}
+
+	@Override
+	public List<JobEvent> jobEvents(String jobId) {
+		List<JobEvent> events = new ArrayList<>();
+		for (QueueKeys store : this.stores) {
+			List<?> entries = (List<?>) JOB_EVENTS.run(this.redis, store.forScript(JOB_EVENTS), List.of(jobId));
+			for (Object entry : entries) {
+				List<?> pair = (List<?>) entry;
+				List<?> flat = (List<?>) pair.get(1);
+				Map<String, String> fields = new LinkedHashMap<>();
+				for (int i = 0; i + 1 < flat.size(); i += 2) {
+					fields.put((String) flat.get(i), (String) flat.get(i + 1));
+				}
+				events.add(JobEvent.of(store.queue(), (String) pair.get(0), fields));
+			}
+		}
+		events.sort(Comparator.comparing((JobEvent event) -> new StreamEntryID(event.id())));
+		return events;
+	}
+
+	@Override
+	public List<JobEvent> recentEvents(int count) {
+		if (count < 1) {
+			throw new IllegalArgumentException("count must be at least 1");
+		}
+		List<JobEvent> events = new ArrayList<>();
+		for (QueueKeys store : this.stores) {
+			for (StreamEntry entry : this.redis.xrevrange(store.key("events"), "+", "-", count)) {
+				events.add(event(store, entry));
+			}
+		}
+		events.sort(Comparator.comparing((JobEvent event) -> new StreamEntryID(event.id())).reversed());
+		return List.copyOf(events.subList(0, Math.min(count, events.size())));
+	}
+
+	@Override
+	public EventSubscription subscribe(EventListener listener) {
+		return StreamReader.broadcast(this.redis, this.stores, listener);
+	}
+
+	@Override
+	public EventSubscription subscribeGroup(String group, String consumer, EventListener listener) {
+		return subscribeGroup(group, consumer, DEFAULT_CLAIM_AFTER, listener);
+	}
+
+	/** As {@link #subscribeGroup(String, String, EventListener)}, claiming events left pending this long. */
+	public EventSubscription subscribeGroup(String group, String consumer, Duration claimAfter, EventListener listener) {
+		return StreamReader.group(this.redis, this.stores, group, consumer, claimAfter, listener);
+	}
+
+	static JobEvent event(QueueKeys store, StreamEntry entry) {
+		return JobEvent.of(store.queue(), entry.getID().toString(), entry.getFields());
+	}
+
+}

@@ -1,0 +1,258 @@
+package dev.jobqueue.core.event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+import dev.jobqueue.core.queue.QueueKeys;
+
+/**
+ * Reads one store's event stream on its own thread, broadcast ({@code XREAD} from the last id it delivered) or
+ * as a member of a consumer group ({@code XREADGROUP}, {@code XACK} after the listener returns, {@code XAUTOCLAIM}
+ * of events left pending past {@code claimAfter}). One reader per store, as the stores of a Redis Cluster live in
+ * different slots; a subscription's readers deliver one event at a time through a shared lock.
+ */
+final class StreamReader implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(StreamReader.class);
+
+	private static final int COUNT = 100;
+
+	/** Shorter than any client's socket timeout, and how long {@link EventSubscription#close()} may wait. */
+	private static final int BLOCK_MS = 500;
+
+	private final UnifiedJedis redis;
+
+	private final QueueKeys store;
+
+	private final String key;
+
+	private final EventListener listener;
+
+	private final Object delivery;
+
+	private final String group;
+
+	private final String consumer;
+
+	private final long claimAfterMillis;
+
+	/** Broadcast: the last id delivered (or seen at subscription). */
+	private StreamEntryID position;
+
+	private volatile boolean open = true;
+
+	private boolean groupReady;
+
+	private StreamReader(UnifiedJedis redis, QueueKeys store, EventListener listener, Object delivery, String group,
+			String consumer, Duration claimAfter) {
+		this.redis = redis;
+		this.store = store;
+		this.key = store.key("events");
+		this.listener = listener;
+		this.delivery = delivery;
+		this.group = group;
+		this.consumer = consumer;
+		this.claimAfterMillis = (claimAfter != null) ? claimAfter.toMillis() : 0;
+	}
+
+	static EventSubscription broadcast(UnifiedJedis redis, List<QueueKeys> stores, EventListener listener) {
+		Object delivery = new Object();
+		List<StreamReader> readers = new ArrayList<>();
+		for (QueueKeys store : stores) {
+			StreamReader reader = new StreamReader(redis, store, listener, delivery, null, null, null);
+			// From the latest event now, resolved once: '$' on each read would skip what came between two reads.
+			List<StreamEntry> last = redis.xrevrange(reader.key, "+", "-", 1);
+			reader.position = last.isEmpty() ? new StreamEntryID(0, 0) : last.get(0).getID();
+			readers.add(reader);
+		}
+		return start(readers, "jobqueue-events");
+	}
+
+	static EventSubscription group(UnifiedJedis redis, List<QueueKeys> stores, String group, String consumer,
+			Duration claimAfter, EventListener listener) {
+		if (group == null || group.isBlank() || consumer == null || consumer.isBlank()) {
+			throw new IllegalArgumentException("A consumer group subscription needs a group and a consumer name");
+		}
+		if (claimAfter.toMillis() < 100) {
+			throw new IllegalArgumentException("claimAfter must be at least 100 ms");
+		}
+		Object delivery = new Object();
+		List<StreamReader> readers = new ArrayList<>();
+		for (QueueKeys store : stores) {
+			StreamReader reader = new StreamReader(redis, store, listener, delivery, group, consumer, claimAfter);
+			reader.createGroup(StreamEntryID.XGROUP_LAST_ENTRY);
+			readers.add(reader);
+		}
+		return start(readers, "jobqueue-events-" + group);
+	}
+
+	private static EventSubscription start(List<StreamReader> readers, String name) {
+		List<Thread> threads = new ArrayList<>();
+		for (StreamReader reader : readers) {
+			Thread thread = new Thread(reader, name + "-" + reader.store.tag());
+			thread.setDaemon(true);
+			thread.start();
+			threads.add(thread);
+		}
+		return () -> {
+			readers.forEach((reader) -> reader.open = false);
+			for (Thread thread : threads) {
+				try {
+					thread.join(5 * BLOCK_MS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		};
+	}
+
+	@Override
+	public void run() {
+		long pause = 100;
+		boolean failing = false;
+		long nextClaim = 0;
+		while (this.open) {
+			try {
+				if (this.group == null) {
+					readBroadcast();
+				}
+				else {
+					if (!this.groupReady) {
+						// After a Redis restart without persistence the group is gone: everything the stream holds is new.
+						createGroup(new StreamEntryID(0, 0));
+					}
+					if (System.nanoTime() - nextClaim >= 0) {
+						claim();
+						nextClaim = System.nanoTime() + Math.max(this.claimAfterMillis / 2, 100) * 1_000_000;
+					}
+					readGroup();
+				}
+				if (failing) {
+					logger.info("Events of {{}} are read again", this.store.tag());
+					failing = false;
+					pause = 100;
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!this.open) {
+					break;
+				}
+				if (!failing) {
+					logger.warn("Cannot read the events of {{}} ({}); retrying", this.store.tag(), ex.toString());
+					failing = true;
+				}
+				this.groupReady = false;
+				sleep(pause);
+				pause = Math.min(pause * 2, 2_000);
+			}
+		}
+	}
+
+	private void readBroadcast() {
+		List<Map.Entry<String, List<StreamEntry>>> reply = this.redis.xread(
+				XReadParams.xReadParams().count(COUNT).block(BLOCK_MS), Map.of(this.key, this.position));
+		if (reply == null) {
+			return;
+		}
+		for (Map.Entry<String, List<StreamEntry>> stream : reply) {
+			for (StreamEntry entry : stream.getValue()) {
+				deliver(entry);
+				this.position = entry.getID();
+			}
+		}
+	}
+
+	private void createGroup(StreamEntryID from) {
+		try {
+			this.redis.xgroupCreate(this.key, this.group, from, true);
+		}
+		catch (RuntimeException ex) {
+			if (ex.getMessage() == null || !ex.getMessage().startsWith("BUSYGROUP")) {
+				throw ex;
+			}
+		}
+		this.groupReady = true;
+	}
+
+	private void readGroup() {
+		List<Map.Entry<String, List<StreamEntry>>> reply = this.redis.xreadGroup(this.group, this.consumer,
+				XReadGroupParams.xReadGroupParams().count(COUNT).block(BLOCK_MS),
+				Map.of(this.key, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+		if (reply == null) {
+			return;
+		}
+		for (Map.Entry<String, List<StreamEntry>> stream : reply) {
+			deliverAndAcknowledge(stream.getValue());
+		}
+	}
+
+	/** Takes over events another consumer (or this one) left unacknowledged for {@code claimAfter}. */
+	private void claim() {
+		StreamEntryID start = new StreamEntryID(0, 0);
+		for (int round = 0; round < 10 && this.open; round++) {
+			Map.Entry<StreamEntryID, List<StreamEntry>> reply = this.redis.xautoclaim(this.key, this.group, this.consumer,
+					this.claimAfterMillis, start, XAutoClaimParams.xAutoClaimParams().count(COUNT));
+			deliverAndAcknowledge(reply.getValue());
+			start = reply.getKey();
+			if (start.getTime() == 0 && start.getSequence() == 0) {
+				return;
+			}
+		}
+	}
+
+	private void deliverAndAcknowledge(List<StreamEntry> entries) {
+		List<StreamEntryID> done = new ArrayList<>(entries.size());
+		for (StreamEntry entry : entries) {
+			// XAUTOCLAIM gives entries trimmed meanwhile without fields: nothing left to deliver.
+			if (entry.getFields() == null || deliver(entry)) {
+				done.add(entry.getID());
+			}
+		}
+		if (!done.isEmpty()) {
+			this.redis.xack(this.key, this.group, done.toArray(new StreamEntryID[0]));
+		}
+	}
+
+	private boolean deliver(StreamEntry entry) {
+		JobEvent event = RedisEventStore.event(this.store, entry);
+		synchronized (this.delivery) {
+			try {
+				this.listener.onEvent(event);
+				return true;
+			}
+			catch (Exception ex) {
+				if (this.group != null) {
+					logger.warn("Event {} of {{}} failed in its listener; it stays pending and is claimed again after {} ms",
+							event.id(), this.store.tag(), this.claimAfterMillis, ex);
+				}
+				else {
+					logger.warn("Event {} of {{}} failed in its listener", event.id(), this.store.tag(), ex);
+				}
+				return false;
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

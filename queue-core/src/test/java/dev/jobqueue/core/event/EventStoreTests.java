@@ -1,0 +1,230 @@
+package dev.jobqueue.core.event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+import dev.jobqueue.core.job.BackOff;
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.queue.EventOptions;
+import dev.jobqueue.core.queue.QueueKeys;
+import dev.jobqueue.core.queue.QueueOptions;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.Retention;
+import dev.jobqueue.core.worker.Worker;
+import dev.jobqueue.test.RedisProxy;
+import dev.jobqueue.test.RedisServerExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the event stream tells, against a real Redis: every step of a job in its history, in order and in the same
+ * script as the step; subscribers that lose their connection miss and repeat nothing; a consumer group delivers
+ * each event once and takes over what a dead consumer left.
+ */
+class EventStoreTests {
+
+	static final String QUEUE = "mail";
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private RedisClient client;
+
+	private RedisJobQueue queue;
+
+	private RedisEventStore events;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	@BeforeEach
+	void setUp() {
+		redis.server().flushAll();
+		this.client = redis.server().client();
+		this.queue = new RedisJobQueue(this.client, QUEUE, QueueOptions.defaults());
+		this.events = RedisEventStore.of(this.client, "jobqueue", List.of(QUEUE));
+	}
+
+	@AfterEach
+	void tearDown() throws Exception {
+		for (AutoCloseable closeable : this.closeables) {
+			closeable.close();
+		}
+	}
+
+	@Test
+	void aJobThatRetriesThenDiesHasAnEventForEveryTransitionInItsHistory() {
+		Job job = Job.of("flaky", Map.of("n", 1)).withMaxRetries(1).withBackoff(BackOff.fixed(Duration.ofMillis(50)));
+		this.queue.enqueue(job);
+		try (Worker worker = Worker.builder(this.queue).id("w1").handle("flaky", Map.class, (payload, ctx) -> {
+			ctx.updateProgress(50);
+			throw new IllegalStateException("boom");
+		}).build()) {
+			worker.start();
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.queue.deadLetters().get(job.id()).isPresent());
+		}
+		this.queue.deadLetters().retry(job.id());
+		this.queue.cancel(job.id());
+		this.events.append(QUEUE, job.id(), "audit", Map.of("by", "ada"));
+
+		List<JobEvent> history = this.events.jobEvents(job.id());
+		assertThat(history).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED, JobEvent.STARTED,
+				JobEvent.PROGRESS, JobEvent.FAILED, JobEvent.RETRIED, JobEvent.PROMOTED, JobEvent.STARTED, JobEvent.PROGRESS,
+				JobEvent.FAILED, JobEvent.DEAD, JobEvent.REVIVED, JobEvent.CANCELLED, JobEvent.USER);
+		assertThat(history).allSatisfy((event) -> {
+			assertThat(event.jobId()).isEqualTo(job.id());
+			assertThat(event.jobType()).isEqualTo("flaky");
+			assertThat(event.queue()).isEqualTo(QUEUE);
+		});
+		assertThat(history).filteredOn((event) -> event.kind().equals(JobEvent.STARTED)).extracting(JobEvent::attempt)
+			.containsExactly(1, 2);
+		assertThat(history).filteredOn((event) -> event.kind().equals(JobEvent.FAILED)).allSatisfy((event) -> {
+			assertThat(event.workerId()).isEqualTo("w1");
+			assertThat(event.durationMillis()).isNotNegative();
+			assertThat(event.error()).contains("boom");
+		});
+		assertThat(history.get(history.size() - 1).fields()).containsEntry("name", "audit").containsEntry("by", "ada");
+		assertThat(history).extracting(JobEvent::timestamp).isSorted();
+		assertThat(this.events.recentEvents(3)).extracting(JobEvent::kind).containsExactly(JobEvent.USER,
+				JobEvent.CANCELLED, JobEvent.REVIVED);
+		assertThat(this.events.recentEvents(100)).filteredOn((event) -> event.jobId() == null)
+			.extracting(JobEvent::kind, JobEvent::workerId)
+			.containsExactly(tuple(JobEvent.WORKER_STOPPED, "w1"), tuple(JobEvent.WORKER_STARTED, "w1"));
+	}
+
+	@Test
+	void aQueueWithEventsOffWritesNoneAndLifecycleLeavesProgressOut() {
+		RedisJobQueue quiet = queueWith("quiet", EventOptions.Mode.NONE);
+		RedisJobQueue lifecycle = queueWith("lifecycle", EventOptions.Mode.LIFECYCLE);
+		Job a = Job.of("work", Map.of());
+		Job b = Job.of("work", Map.of());
+		quiet.enqueue(a);
+		lifecycle.enqueue(b);
+		try (Worker worker = Worker.builder(quiet, lifecycle).handle("work", Map.class, (payload, ctx) -> {
+			ctx.updateProgress(10);
+		}).build()) {
+			worker.start();
+			await().atMost(Duration.ofSeconds(30)).until(() -> quiet.get(a.id()).orElseThrow().state() == JobState.COMPLETED
+					&& lifecycle.get(b.id()).orElseThrow().state() == JobState.COMPLETED);
+		}
+		RedisEventStore both = RedisEventStore.of(this.client, "jobqueue", List.of("quiet", "lifecycle"));
+		assertThat(this.client.exists(QueueKeys.of("jobqueue", "quiet").key("events"))).isFalse();
+		assertThat(both.jobEvents(a.id())).isEmpty();
+		assertThat(both.jobEvents(b.id())).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED, JobEvent.STARTED,
+				JobEvent.COMPLETED);
+	}
+
+	@Test
+	void aJobsHistoryGoesWithTheJobWhenRetentionRemovesIt() {
+		RedisJobQueue kept = new RedisJobQueue(this.client, "kept",
+				QueueOptions.defaults().withCompletedRetention(new Retention(1, Duration.ofDays(1))));
+		Job first = Job.of("work", Map.of());
+		Job second = Job.of("work", Map.of());
+		kept.enqueue(first);
+		try (Worker worker = Worker.builder(kept).handle("work", Map.class, (payload, ctx) -> {
+		}).build()) {
+			worker.start();
+			await().atMost(Duration.ofSeconds(30)).until(() -> kept.get(first.id()).orElseThrow().state() == JobState.COMPLETED);
+			kept.enqueue(second);
+			await().atMost(Duration.ofSeconds(30)).until(() -> kept.get(first.id()).isEmpty());
+		}
+		assertThat(this.client.hexists(QueueKeys.of("jobqueue", "kept").key("history"), first.id())).isFalse();
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("kept")).jobEvents(second.id()))
+			.extracting(JobEvent::kind).endsWith(JobEvent.COMPLETED);
+	}
+
+	@Test
+	void aSubscriberCutOffForFiveSecondsMissesNothingAndRepeatsNothing() throws Exception {
+		RedisProxy proxy = RedisProxy.to(redis.server());
+		RedisClient viaProxy = RedisClient.create(proxy.host(), proxy.port());
+		this.closeables.add(proxy);
+		this.closeables.add(viaProxy);
+		this.queue.enqueue(Job.of("before", Map.of()));
+		List<String> seen = Collections.synchronizedList(new ArrayList<>());
+		EventSubscription subscription = RedisEventStore.of(viaProxy, "jobqueue", List.of(QUEUE))
+			.subscribe((event) -> seen.add(event.id()));
+		this.closeables.add(subscription);
+
+		enqueue(20);
+		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 20);
+		proxy.blackhole();
+		enqueue(20);
+		// The cut itself is what is tested: it lasts longer than the client's socket timeout.
+		Thread.sleep(5_000);
+		assertThat(seen).hasSize(20);
+		proxy.heal();
+		enqueue(20);
+
+		List<String> written = streamIds(QUEUE).subList(1, 61);
+		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= 60);
+		assertThat(seen).containsExactlyElementsOf(written);
+	}
+
+	@Test
+	void twoConsumersOfAGroupSeeEachEventOnce() throws Exception {
+		Map<String, List<String>> byConsumer = new ConcurrentHashMap<>();
+		for (String name : List.of("a", "b")) {
+			RedisClient own = RedisClient.create(redis.server().host(), redis.server().port());
+			this.closeables.add(own);
+			List<String> seen = Collections.synchronizedList(new ArrayList<>());
+			byConsumer.put(name, seen);
+			this.closeables.add(0, RedisEventStore.of(own, "jobqueue", List.of(QUEUE))
+				.subscribeGroup("alerts", name, (event) -> seen.add(event.id())));
+		}
+		enqueue(300);
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> byConsumer.values().stream().mapToInt(List::size).sum() >= 300);
+		List<String> all = new ArrayList<>(byConsumer.get("a"));
+		all.addAll(byConsumer.get("b"));
+		assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+	}
+
+	@Test
+	void eventsLeftPendingByAConsumerThatDiedAreClaimedByAnother() {
+		String key = QueueKeys.of("jobqueue", QUEUE).key("events");
+		EventSubscription dying = this.events.subscribeGroup("alerts", "dying", Duration.ofMinutes(10), (event) -> {
+			throw new IllegalStateException("the consumer dies before it acknowledges");
+		});
+		enqueue(10);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 10);
+		dying.close();
+
+		List<String> claimed = Collections.synchronizedList(new ArrayList<>());
+		this.closeables.add(this.events.subscribeGroup("alerts", "survivor", Duration.ofSeconds(1),
+				(event) -> claimed.add(event.id())));
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 0);
+		assertThat(claimed).containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+	}
+
+	private RedisJobQueue queueWith(String name, EventOptions.Mode mode) {
+		return new RedisJobQueue(this.client, name,
+				QueueOptions.defaults().withEvents(new EventOptions(mode, 1_000, Duration.ofDays(1))));
+	}
+
+	private void enqueue(int count) {
+		this.queue.enqueueAll(IntStream.range(0, count).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList());
+	}
+
+	private List<String> streamIds(String queue) {
+		return this.client.xrange(QueueKeys.of("jobqueue", queue).key("events"), "-", "+").stream()
+			.map(StreamEntry::getID).map(StreamEntryID::toString).toList();
+	}
+
+}
