@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -100,7 +101,7 @@ public class WebhookJobHandler {
 		if (!METHODS.contains(request.method())) {
 			throw new NonRetryableJobException("A webhook method must be one of " + METHODS + ", not " + request.method());
 		}
-		byte[] body = (request.body() != null) ? this.codec.write(request.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8)
+		byte[] body = (request.body() != null) ? this.codec.write(request.body()).getBytes(StandardCharsets.UTF_8)
 				: new byte[0];
 		HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(this.timeout)
 			.method(request.method(), (request.body() != null) ? HttpRequest.BodyPublishers.ofByteArray(body)

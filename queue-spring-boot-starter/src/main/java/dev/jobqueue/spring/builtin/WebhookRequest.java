@@ -1,5 +1,6 @@
 package dev.jobqueue.spring.builtin;
 
+import java.util.Locale;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
@@ -16,7 +17,7 @@ public record WebhookRequest(String url, String method, Map<String, String> head
 
 	public WebhookRequest {
 		headers = (headers != null) ? Map.copyOf(headers) : Map.of();
-		method = (method == null || method.isBlank()) ? "POST" : method.trim().toUpperCase(java.util.Locale.ROOT);
+		method = (method == null || method.isBlank()) ? "POST" : method.trim().toUpperCase(Locale.ROOT);
 	}
 
 	/** A POST of {@code body} to {@code url}. */

@@ -1,5 +1,6 @@
 package dev.jobqueue.spring.builtin;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -179,7 +180,7 @@ class BuiltinJobsTests {
 		assertThat(rich.getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo("ada@example.com");
 		assertThat(rich.getContent()).isInstanceOf(MimeMultipart.class);
 		rich.saveChanges();
-		java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+		ByteArrayOutputStream raw = new ByteArrayOutputStream();
 		rich.writeTo(raw);
 		assertThat(raw.toString()).contains("Paid 10 EUR", "<p>Paid <b>10 EUR</b></p>", "text/html");
 	}
