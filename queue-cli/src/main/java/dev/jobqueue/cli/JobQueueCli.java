@@ -25,7 +25,7 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 @Command(name = "jobqueue", mixinStandardHelpOptions = true, versionProvider = JobQueueCli.Version.class,
 		description = "Inspect and operate jobqueue queues in Redis.",
 		subcommands = { StatsCommand.class, QueuesCommand.class, JobCommand.class, DeadCommand.class,
-				PauseCommand.class, ResumeCommand.class, WorkersCommand.class, WorkCommand.class,
+				PauseCommand.Pause.class, PauseCommand.Resume.class, WorkersCommand.class, WorkCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:done", "1:failed (e.g. Redis unreachable)", "2:bad usage, or a destructive action without --yes",

@@ -41,7 +41,9 @@ all under one hash tag (see QueueKeys):
                     completed, failed, cancelled), parent, keep, created, ended, error, s:<n> (spec of step n until
                     started), job:<n> (its job id), result:<n> (the result of a completed step)
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
- paused      string present while the queue is paused: leases hand out nothing, enqueues go on ]]
+ paused      string present while the queue is paused: leases hand out nothing, enqueues go on
+ flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
+                    listing (dashboard); an entry may outlive its record, readers skip those ]]
 
 -- A priority's positions: |priority| <= 1000 and positions < 2^42 keep scores exact in a double.
 local SCALE = 4398046511104
