@@ -63,7 +63,7 @@ public final class CoordinationRegistry {
 	 * @param limit a semaphore's or rate limiter's limit; {@code -1} otherwise
 	 * @param ttl how long the current holding lasts without renewal (the latest expiring permit's for a
 	 *     semaphore); {@code null} when free
-	 * @param settings what the primitive registered (a limiter's window and burst, an election's lease)
+	 * @param settings what it was created with, for people (a limiter's window and burst, an election's lease)
 	 */
 	public record Primitive(Kind kind, String name, List<String> holders, long remaining, long limit, Duration ttl,
 			String settings) {
@@ -111,7 +111,8 @@ public final class CoordinationRegistry {
 				Duration ttl = (value != null) ? ttl(this.redis.pttl(keys.key())) : null;
 				List<String> holders = (value == null) ? List.of()
 						: List.of(((kind == Kind.LOCK) ? "token " : "term ") + value.replaceFirst(":", " · "));
-				yield new Primitive(kind, name, holders, -1, -1, ttl, settings);
+				yield new Primitive(kind, name, holders, -1, -1, ttl,
+						(kind == Kind.LEADER) ? "lease " + shortly(Duration.ofMillis(Long.parseLong(settings))) : "");
 			}
 			case SEMAPHORE -> {
 				long limit = Long.parseLong(Optional.ofNullable(this.redis.get(keys.key("limit"))).orElse(settings));
@@ -122,7 +123,7 @@ public final class CoordinationRegistry {
 					last = Math.max(last, (long) permit.getScore());
 				}
 				yield new Primitive(kind, name, holders, Math.max(limit - holders.size(), 0), limit,
-						holders.isEmpty() ? null : Duration.ofMillis(last - now), settings);
+						holders.isEmpty() ? null : Duration.ofMillis(last - now), "limit " + settings + " when created");
 			}
 			case RATE_LIMITER -> {
 				String[] parts = settings.split(" ");
@@ -136,9 +137,13 @@ public final class CoordinationRegistry {
 				long ahead = (stored != null) ? Math.max(Long.parseLong(stored) - now * 1000, 0) : 0;
 				long remaining = (ahead > tolerance) ? 0 : (tolerance - ahead) / interval + 1;
 				yield new Primitive(kind, name, List.of(), remaining, limit, (ahead > 0) ? Duration.ofNanos(ahead * 1000)
-						: null, "window " + Duration.ofMillis(Long.parseLong(parts[1])) + ", burst " + burst);
+						: null, "window " + shortly(Duration.ofMillis(Long.parseLong(parts[1]))) + ", burst " + burst);
 			}
 		};
+	}
+
+	private static String shortly(Duration duration) {
+		return duration.toString().substring(2).toLowerCase(Locale.ROOT);
 	}
 
 	private static Duration ttl(long pttl) {

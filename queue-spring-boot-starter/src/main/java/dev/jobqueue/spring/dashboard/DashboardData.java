@@ -11,8 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.flow.FlowBrowser;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.monitor.CoordinationRegistry;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.QueueBrowser;
@@ -67,6 +70,8 @@ public class DashboardData {
 
 	private final Scheduler scheduler;
 
+	private final CoordinationRegistry coordination;
+
 	private volatile Overview cached;
 
 	private volatile long cachedAtNanos;
@@ -81,6 +86,7 @@ public class DashboardData {
 		this.pause = pause;
 		this.otherQueueOptions = QueueOptions.defaults().withKeyPrefix(keyPrefix).withCodec(codec);
 		this.maxAgeNanos = maxAge.toNanos();
+		this.coordination = new CoordinationRegistry(configured.redis(), keyPrefix);
 	}
 
 	/** The application's queues in configured order, then the other registered queues by name. */
@@ -159,6 +165,16 @@ public class DashboardData {
 
 	Optional<Scheduler> scheduler() {
 		return Optional.ofNullable(this.scheduler);
+	}
+
+	/** The batches and chains dispatched on a queue, newest first. */
+	FlowBrowser flows(RedisJobQueue queue) {
+		return new FlowBrowser(new Flows(queue));
+	}
+
+	/** The locks, semaphores, rate limiters and leader elections in use, with their holders. */
+	List<CoordinationRegistry.Primitive> coordination() {
+		return this.coordination.inspect();
 	}
 
 	QueuePause pause() {

@@ -3,6 +3,7 @@ package dev.jobqueue.spring.dashboard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,11 @@ import org.springframework.web.HttpRequestHandler;
 import redis.clients.jedis.exceptions.JedisException;
 
 import dev.jobqueue.core.dlq.DeadLetterQueue;
+import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.JobPage;
+import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.spring.dashboard.DashboardPages.Context;
@@ -45,7 +48,7 @@ public class DashboardHandler implements HttpRequestHandler {
 	private static final Map<String, String> NOTICES = Map.of("retried", "%d job(s) put back to pending.", "deleted",
 			"%d job(s) deleted.", "purged", "%d dead job(s) deleted.", "paused", "Queue paused.", "resumed",
 			"Queue resumed.", "trigger", "Schedule run: %d job enqueued now.", "pause", "Schedule paused.", "resume",
-			"Schedule resumed.");
+			"Schedule resumed.", "cancelled", "Cancel requested: waiting jobs are cancelled, running ones stop at their next heartbeat.");
 
 	private final String base;
 
@@ -146,6 +149,40 @@ public class DashboardHandler implements HttpRequestHandler {
 				page(response, 200, pages.job(context, queue.name(), info.get()));
 			}
 			case "/schedules" -> page(response, 200, pages.schedules(context, this.data.schedules()));
+			case "/flows", "/flows/live" -> {
+				String name = request.getParameter("queue");
+				List<DashboardPages.FlowSection> sections = new ArrayList<>();
+				if (name != null) {
+					RedisJobQueue queue = queue(name);
+					int number = number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page");
+					FlowBrowser flows = this.data.flows(queue);
+					sections.add(new DashboardPages.FlowSection(queue.name(), flows.count(),
+							flows.recent((long) (number - 1) * this.pageSize, this.pageSize), number, true));
+				}
+				else {
+					for (String known : this.data.queueNames()) {
+						this.data.queue(known).map(this.data::flows).filter((flows) -> flows.count() > 0)
+							.ifPresent((flows) -> sections.add(new DashboardPages.FlowSection(known, flows.count(),
+									flows.recent(0, this.pageSize), 1, false)));
+					}
+				}
+				String live = pages.flowsUrl(name, number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page"))
+					.replace("/flows", "/flows/live");
+				page(response, 200, route.endsWith("/live") ? pages.flowsFragment(sections, live, this.pageSize)
+						: pages.flows(context, sections, live, this.pageSize));
+			}
+			case "/flow", "/flow/live" -> {
+				RedisJobQueue queue = queue(request.getParameter("queue"));
+				String id = required(request.getParameter("id"), "id");
+				FlowBrowser.Entry entry = this.data.flows(queue).get(id)
+					.orElseThrow(() -> new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name()
+							+ " (it may have finished and passed its retention)."));
+				String live = pages.flowUrl(queue.name(), id).replace("/flow?", "/flow/live?");
+				page(response, 200, route.endsWith("/live") ? pages.flowFragment(queue.name(), entry, live)
+						: pages.flow(context, queue.name(), entry, live));
+			}
+			case "/coordination" -> page(response, 200, pages.coordination(context, this.data.coordination()));
+			case "/coordination/live" -> page(response, 200, pages.coordinationFragment(this.data.coordination()));
 			case "/search" -> {
 				String id = required(request.getParameter("id"), "id").trim();
 				List<String> queues = this.data.find(id);
@@ -177,6 +214,16 @@ public class DashboardHandler implements HttpRequestHandler {
 			return;
 		}
 		RedisJobQueue queue = queue(request.getParameter("queue"));
+		if (route.equals("/flow/cancel")) {
+			String id = required(request.getParameter("id"), "id");
+			if (this.data.flows(queue).get(id).isEmpty()) {
+				throw new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name() + ".");
+			}
+			CancelResult result = queue.cancel(id);
+			logger.info("Dashboard: cancel of flow {} on queue {}: {} by {}", id, queue.name(), result, user(request));
+			redirect(response, pages.flowUrl(queue.name(), id) + "&notice=cancelled&count=1");
+			return;
+		}
 		DeadLetterQueue dead = queue.deadLetters();
 		String notice;
 		long count = 0;
@@ -213,7 +260,7 @@ public class DashboardHandler implements HttpRequestHandler {
 			default -> throw new BadRequest(404, "No action " + route);
 		}
 		logger.info("Dashboard: {} {} on queue {} ({} job(s)) by {}", notice, route, queue.name(), count,
-				(request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user");
+				user(request));
 		this.data.invalidate();
 		String[] ids = request.getParameterValues("id");
 		if ("job".equals(request.getParameter("back")) && ids != null && ids.length == 1) {
@@ -239,9 +286,13 @@ public class DashboardHandler implements HttpRequestHandler {
 			default -> throw new BadRequest(404, "No action " + action);
 		}
 		logger.info("Dashboard: schedule {} {} by {}", name, action,
-				(request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user");
+				user(request));
 		this.data.invalidate();
 		redirect(response, pages.schedulesUrl() + "?notice=" + action + "&count=1");
+	}
+
+	private static String user(HttpServletRequest request) {
+		return (request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user";
 	}
 
 	private Context context(HttpServletRequest request) {

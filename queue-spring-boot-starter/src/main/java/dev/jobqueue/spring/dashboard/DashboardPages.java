@@ -8,10 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.monitor.CoordinationRegistry;
+import dev.jobqueue.core.monitor.CoordinationRegistry.Primitive;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.RegisteredWorker;
@@ -61,6 +66,10 @@ final class DashboardPages {
 
 	/** What a page needs to know about the request and the user. */
 	record Context(boolean canWrite, boolean readOnly, String csrfField, String notice) {
+	}
+
+	/** One queue's batches and chains on the flows page. */
+	record FlowSection(String queue, long total, List<FlowBrowser.Entry> entries, int page, boolean paged) {
 	}
 
 	// ---- pages
@@ -203,6 +212,203 @@ final class DashboardPages {
 		}
 		html.raw("</tbody></table></div>");
 		return end(html);
+	}
+
+	String flows(Context context, List<FlowSection> sections, String liveUrl, int pageSize) {
+		Html html = start("Batches and chains", context, null);
+		html.raw("<h1>Batches and chains</h1>");
+		notice(html, context);
+		flowsLive(html, sections, liveUrl, pageSize);
+		return end(html);
+	}
+
+	String flowsFragment(List<FlowSection> sections, String liveUrl, int pageSize) {
+		Html html = new Html();
+		flowsLive(html, sections, liveUrl, pageSize);
+		return html.toString();
+	}
+
+	private void flowsLive(Html html, List<FlowSection> sections, String liveUrl, int pageSize) {
+		live(html, liveUrl);
+		for (FlowSection section : sections) {
+			html.raw("<h2>Queue <a href=\"").text(queueUrl(section.queue(), JobState.PENDING, 1, true)).raw("\">")
+				.text(section.queue()).raw("</a> <span class=\"count\">").text(section.total()).raw("</span></h2>");
+			html.raw("<div class=\"scroll\"><table class=\"flows\"><thead><tr><th>Id</th><th>Kind</th><th>Status</th>")
+				.raw("<th>Progress</th><th>Dispatched</th></tr></thead><tbody>");
+			for (FlowBrowser.Entry entry : section.entries()) {
+				html.raw("<tr data-flow=\"").text(entry.id()).raw("\"><td><a href=\"").text(flowUrl(section.queue(), entry.id()))
+					.raw("\"><code>").text(entry.id()).raw("</code></a></td>")
+					.tag("td", (entry.batch() != null) ? "batch" : "chain").raw("<td>").raw(flowBadge(entry)).raw("</td><td>");
+				progress(html, entry);
+				html.raw("</td>").tag("td", TIME.format(entry.dispatchedAt())).raw("</tr>");
+			}
+			if (section.entries().isEmpty()) {
+				html.raw("<tr><td colspan=\"5\">No batches or chains kept.</td></tr>");
+			}
+			html.raw("</tbody></table></div>");
+			if (section.paged()) {
+				html.raw("<nav class=\"pager\">");
+				if (section.page() > 1) {
+					html.raw("<a rel=\"prev\" href=\"").text(flowsUrl(section.queue(), section.page() - 1)).raw("\">← Previous</a>");
+				}
+				html.raw("<span>Page ").text(section.page()).raw("</span>");
+				if ((long) section.page() * pageSize < section.total()) {
+					html.raw("<a rel=\"next\" href=\"").text(flowsUrl(section.queue(), section.page() + 1)).raw("\">Next →</a>");
+				}
+				html.raw("</nav>");
+			}
+			else if (section.total() > section.entries().size()) {
+				html.raw("<p><a href=\"").text(flowsUrl(section.queue(), 1)).raw("\">All of ").text(section.queue())
+					.raw("'s batches and chains</a></p>");
+			}
+		}
+		if (sections.isEmpty()) {
+			html.raw("<p>No queue has batches or chains.</p>");
+		}
+		html.raw("</section>");
+	}
+
+	String flow(Context context, String queue, FlowBrowser.Entry entry, String liveUrl) {
+		String kind = (entry.batch() != null) ? "Batch" : "Chain";
+		Html html = start(kind + " " + entry.id(), context, queue);
+		html.raw("<div class=\"title\"><h1>").text(kind).raw(" <code>").text(entry.id()).raw("</code></h1>");
+		if (context.canWrite() && !entry.status().isFinished()) {
+			html.raw("<form method=\"post\" action=\"").text(this.base + "/flow/cancel").raw("\">").raw(context.csrfField())
+				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
+				.raw("\"><input type=\"hidden\" name=\"id\" value=\"").text(entry.id())
+				.raw("\"><button class=\"button danger\" id=\"cancel-flow\" data-confirm=\"")
+				.text("Cancel " + kind.toLowerCase() + " " + entry.id() + "? Its waiting jobs are cancelled and running ones stopped.")
+				.raw("\">Cancel</button></form>");
+		}
+		html.raw("</div>");
+		notice(html, context);
+		flowLive(html, queue, entry, liveUrl);
+		return end(html);
+	}
+
+	String flowFragment(String queue, FlowBrowser.Entry entry, String liveUrl) {
+		Html html = new Html();
+		flowLive(html, queue, entry, liveUrl);
+		return html.toString();
+	}
+
+	private void flowLive(Html html, String queue, FlowBrowser.Entry entry, String liveUrl) {
+		live(html, liveUrl);
+		html.raw("<dl class=\"facts\">");
+		fact(html, "Queue", null).raw("<a href=\"").text(flowsUrl(queue, 1)).raw("\">").text(queue).raw("</a></dd>");
+		fact(html, "Status", null).raw(flowBadge(entry)).raw("</dd>");
+		fact(html, "Dispatched", TIME.format(entry.dispatchedAt())).raw("</dd>");
+		fact(html, "Progress", null);
+		progress(html, entry);
+		html.raw("</dd>");
+		BatchStatus batch = entry.batch();
+		if (batch != null) {
+			fact(html, "Members", batch.total()).raw("</dd>");
+			fact(html, "Pending", batch.pending()).raw("</dd>");
+			fact(html, "Successful", batch.successful()).raw("</dd>");
+			fact(html, "Failed", batch.failed()).raw("</dd>");
+			fact(html, "Cancelled", batch.cancelled()).raw("</dd>");
+			fact(html, "Failures", batch.allowFailures() ? "allowed (runs to the end)" : "the first fails the batch").raw("</dd>");
+			html.raw("</dl><p class=\"hint\">Member jobs have ids <code>").text(batch.id() + ":1").raw("</code> to <code>")
+				.text(batch.id() + ":" + batch.total()).raw("</code>; search for one to open it.</p>");
+		}
+		else {
+			ChainStatus chain = entry.chain();
+			if (chain.failedStep() > 0) {
+				fact(html, "Failed step", chain.failedStep()).raw("</dd>");
+			}
+			if (chain.error() != null) {
+				fact(html, "Error", chain.error()).raw("</dd>");
+			}
+			html.raw("</dl><h2>Steps started</h2><ol class=\"steps\">");
+			for (String id : chain.jobIds()) {
+				html.raw("<li><a href=\"").text(jobUrl(queue, id)).raw("\"><code>").text(id).raw("</code></a></li>");
+			}
+			html.raw("</ol>");
+		}
+		html.raw("</section>");
+	}
+
+	String coordination(Context context, List<Primitive> primitives) {
+		Html html = start("Locks and limiters", context, null);
+		html.raw("<h1>Locks, semaphores, rate limiters and leaders</h1>");
+		coordinationLive(html, primitives);
+		return end(html);
+	}
+
+	String coordinationFragment(List<Primitive> primitives) {
+		Html html = new Html();
+		coordinationLive(html, primitives);
+		return html.toString();
+	}
+
+	private void coordinationLive(Html html, List<Primitive> primitives) {
+		live(html, coordinationUrl() + "/live");
+		html.raw("<div class=\"scroll\"><table class=\"coordination\"><thead><tr><th>Kind</th><th>Name</th><th>Held by</th>")
+			.raw("<th>Remaining</th><th>Held for</th><th>Settings</th></tr></thead><tbody>");
+		for (Primitive primitive : primitives) {
+			html.raw("<tr data-primitive=\"").text(primitive.name()).raw("\">").tag("td", primitive.kind().label())
+				.raw("<td><code>").text(primitive.name()).raw("</code></td><td class=\"holders\">");
+			if (primitive.holders().isEmpty() && primitive.kind() != CoordinationRegistry.Kind.RATE_LIMITER) {
+				html.raw("<span class=\"badge\">free</span>");
+			}
+			for (String holder : primitive.holders()) {
+				html.text(holder).raw("<br>");
+			}
+			html.raw("</td><td class=\"num\">");
+			if (primitive.limit() >= 0) {
+				html.text(primitive.remaining()).raw(" of ").text(primitive.limit());
+			}
+			html.raw("</td>").tag("td", (primitive.ttl() != null) ? seconds(primitive.ttl()) : "")
+				.tag("td", primitive.settings()).raw("</tr>");
+		}
+		if (primitives.isEmpty()) {
+			html.raw("<tr><td colspan=\"6\">None used yet: primitives are listed at their first use.</td></tr>");
+		}
+		html.raw("</tbody></table></div></section>");
+	}
+
+	private void live(Html html, String url) {
+		html.raw("<section id=\"live\" hx-get=\"").text(url).raw("\" hx-trigger=\"every ").text(this.refreshSeconds)
+			.raw("s\" hx-swap=\"outerHTML\">");
+	}
+
+	private void notice(Html html, Context context) {
+		if (context.notice() != null) {
+			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
+		}
+	}
+
+	private static void progress(Html html, FlowBrowser.Entry entry) {
+		BatchStatus batch = entry.batch();
+		if (batch != null) {
+			long done = batch.total() - batch.pending();
+			html.raw("<progress max=\"").text(Math.max(batch.total(), 1)).raw("\" value=\"").text(done).raw("\"></progress> ")
+				.raw("<span class=\"progress-text\">").text(batch.successful() + " successful · " + batch.failed() + " failed · "
+						+ batch.cancelled() + " cancelled · " + batch.pending() + " pending of " + batch.total())
+				.raw("</span>");
+		}
+		else {
+			ChainStatus chain = entry.chain();
+			int done = entry.status().isFinished() ? chain.step() : Math.max(chain.step() - 1, 0);
+			html.raw("<progress max=\"").text(chain.steps()).raw("\" value=\"").text(done).raw("\"></progress> ")
+				.raw("<span class=\"progress-text\">").text("step " + chain.step() + " of " + chain.steps()).raw("</span>");
+		}
+	}
+
+	private static String flowBadge(FlowBrowser.Entry entry) {
+		String status = entry.status().name().toLowerCase();
+		String style = switch (entry.status()) {
+			case COMPLETED, SUCCEEDED -> "state-completed";
+			case FAILED -> "state-dead";
+			case RUNNING -> "running";
+			default -> "";
+		};
+		return "<span class=\"badge " + style + "\">" + status + "</span>";
+	}
+
+	private static String seconds(Duration duration) {
+		return (duration.toMillis() < 1000) ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
 	}
 
 	private void scheduleForm(Html html, Context context, String name, String action, String label, String confirm) {
@@ -436,7 +642,8 @@ final class DashboardPages {
 			html.raw("<a class=\"crumb\" href=\"").text(queueUrl(queue, JobState.PENDING, 1, true)).raw("\">").text(queue)
 				.raw("</a>");
 		}
-		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a></nav>");
+		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a><a href=\"")
+			.text(flowsUrl(null, 1)).raw("\">Flows</a><a href=\"").text(coordinationUrl()).raw("\">Locks</a></nav>");
 		html.raw("<form class=\"search\" method=\"get\" action=\"").text(this.base + "/search").raw("\">")
 			.raw("<input name=\"id\" type=\"search\" placeholder=\"Job id\" aria-label=\"Job id\" maxlength=\"200\" required>")
 			.raw("<button class=\"button\">Find</button></form>")
@@ -460,6 +667,18 @@ final class DashboardPages {
 	String queueUrl(String queue, JobState state, long page, boolean newestFirst) {
 		return this.base + "/queue?name=" + Html.param(queue) + "&state=" + state.id()
 				+ ((page > 1) ? "&page=" + page : "") + (newestFirst ? "" : "&order=oldest");
+	}
+
+	String flowsUrl(String queue, int page) {
+		return this.base + "/flows" + ((queue != null) ? "?queue=" + Html.param(queue) + "&page=" + page : "");
+	}
+
+	String flowUrl(String queue, String id) {
+		return this.base + "/flow?queue=" + Html.param(queue) + "&id=" + Html.param(id);
+	}
+
+	String coordinationUrl() {
+		return this.base + "/coordination";
 	}
 
 	String schedulesUrl() {

@@ -22,9 +22,16 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.jobqueue.core.flow.FlowStatus;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.limit.RateLimiter;
+import dev.jobqueue.core.limit.Semaphore;
+import dev.jobqueue.core.lock.DistributedLock;
+import dev.jobqueue.core.lock.Lock;
+import dev.jobqueue.core.lock.LockListener;
 import dev.jobqueue.core.monitor.WorkerRegistry;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
@@ -270,6 +277,81 @@ class DashboardBrowserTests {
 		}
 		finally {
 			chrome.manage().window().setSize(new Dimension(1280, 900));
+		}
+	}
+
+	@Test
+	void aBatchShowsItsProgressLiveAndIsCancelledAfterConfirmation() {
+		RedisJobQueue flowQueue = otherQueue("flows");
+		Flows flows = new Flows(flowQueue);
+		String hostile = "<script>window.owned=7</script>";
+		flows.batch().id("import-42").add("report", Map.of("n", 1)).add("report", Map.of("n", 2))
+			.add("report", Map.of("n", 3)).dispatch();
+		flows.chain().id(hostile).add("report", Map.of("step", 1)).add("report", Map.of("step", 2)).dispatch();
+
+		open("/jobqueue/flows");
+		WebElement batch = chrome.findElement(By.cssSelector("tr[data-flow='import-42']"));
+		assertThat(batch.getText()).contains("batch", "running", "0 successful · 0 failed · 0 cancelled · 3 pending of 3");
+		assertThat(chrome.findElement(By.cssSelector("table.flows")).getText()).contains(hostile, "chain", "step 1 of 2");
+		chrome.executeScript("window.notReloaded = true;");
+
+		// One member completes; the page shows it without a reload.
+		LeasedJob first = flowQueue.store().lease(1, false).jobs().get(0);
+		flowQueue.settle(first, new Outcome.Completed("{}"));
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome.findElement(By.cssSelector("tr[data-flow='import-42']"))
+			.getText().contains("1 successful · 0 failed · 0 cancelled · 2 pending of 3"));
+		assertThat(chrome.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+		Chromium.screenshot(chrome, "flows");
+
+		chrome.findElement(By.cssSelector("tr[data-flow='import-42'] a")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.id("cancel-flow")));
+		chrome.findElement(By.id("cancel-flow")).click();
+		assertThat(chrome.switchTo().alert().getText()).contains("Cancel batch import-42?");
+		chrome.switchTo().alert().dismiss();
+		assertThat(flows.batchStatus("import-42").orElseThrow().status()).isEqualTo(FlowStatus.RUNNING);
+
+		chrome.findElement(By.id("cancel-flow")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"Cancel requested"));
+		assertThat(chrome.findElement(By.cssSelector("dl.facts")).getText()).contains("cancelled",
+				"1 successful · 0 failed · 2 cancelled · 0 pending of 3");
+		assertThat(chrome.findElements(By.id("cancel-flow"))).isEmpty();
+		assertThat(flows.batchStatus("import-42").orElseThrow().status()).isEqualTo(FlowStatus.CANCELLED);
+		Chromium.screenshot(chrome, "batch");
+
+		open("/jobqueue/flow?queue=flows&id=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8));
+		assertThat(chrome.findElement(By.tagName("h1")).getText()).isEqualTo("Chain " + hostile);
+		assertThat(chrome.findElements(By.cssSelector("main script"))).isEmpty();
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+	}
+
+	@Test
+	void locksSemaphoresAndLimitersShowTheirHolders() throws Exception {
+		String hostile = "<script>window.owned=8</script>";
+		try (DistributedLock locks = new DistributedLock(this.queues.redis(), "dash", LockListener.NONE)) {
+			Lock lock = locks.acquire("nightly-export", Duration.ofMinutes(5)).orElseThrow();
+			locks.acquire(hostile, Duration.ofMinutes(5)).orElseThrow();
+			new Semaphore(this.queues.redis(), "dash", "smtp", 3).acquire(Duration.ofMinutes(5)).orElseThrow();
+			new RateLimiter(this.queues.redis(), "dash", "partner-api", 100, Duration.ofHours(1), 10,
+					RateLimiter.Listener.NONE).attempt();
+
+			open("/jobqueue/coordination");
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='nightly-export']")).getText())
+				.contains("lock", "token " + lock.fencingToken());
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='smtp']")).getText()).contains("semaphore",
+					"permit", "2 of 3");
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='partner-api']")).getText())
+				.contains("rate limiter", "9 of 100", "burst 10");
+			assertThat(chrome.findElement(By.cssSelector("table.coordination")).getText()).contains(hostile);
+			assertThat(chrome.findElements(By.cssSelector("main script"))).isEmpty();
+			assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+			Chromium.screenshot(chrome, "locks");
+
+			lock.release();
+			new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome
+				.findElement(By.cssSelector("tr[data-primitive='nightly-export']")).getText().contains("free"));
 		}
 	}
 
