@@ -28,6 +28,7 @@ import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.ScheduleStatus;
 import dev.jobqueue.core.schedule.Scheduler;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
@@ -38,7 +39,7 @@ import dev.jobqueue.spring.queue.JobQueues;
 public class DashboardData {
 
 	/** One queue on the overview. */
-	record QueueRow(String name, QueueStats stats, boolean paused, List<MinuteCount> minutes) {
+	record QueueRow(String name, QueueStats stats, boolean paused, List<MinuteCount> minutes, List<QueueStats> shards) {
 
 		long processedLastHour() {
 			return this.minutes.stream().mapToLong(MinuteCount::processed).sum();
@@ -102,7 +103,7 @@ public class DashboardData {
 			return Optional.empty();
 		}
 		if (this.configured.contains(name)) {
-			// The dashboard browses one store; a sharded queue is not shown here (see the actuator endpoint).
+			// A sharded queue is browsed through sharded(name).
 			return (this.configured.get(name) instanceof RedisJobQueue queue) ? Optional.of(queue) : Optional.empty();
 		}
 		RedisJobQueue other = this.others.get(name);
@@ -116,6 +117,12 @@ public class DashboardData {
 				(known) -> new RedisJobQueue(this.configured.redis(), known, this.otherQueueOptions)));
 	}
 
+	/** A configured queue split into shards, shown as one queue. */
+	Optional<ShardedQueue> sharded(String name) {
+		return (name != null && this.configured.contains(name) && this.configured.get(name) instanceof ShardedQueue sharded)
+				? Optional.of(sharded) : Optional.empty();
+	}
+
 	Overview overview() {
 		Overview overview = this.cached;
 		long now = System.nanoTime();
@@ -123,6 +130,7 @@ public class DashboardData {
 			List<QueueRow> rows = new ArrayList<>();
 			for (String name : queueNames()) {
 				queue(name).ifPresent((queue) -> rows.add(row(queue)));
+				sharded(name).ifPresent((queue) -> rows.add(row(queue)));
 			}
 			overview = new Overview(rows, this.registry.workers(), Instant.now());
 			this.cached = overview;
@@ -133,7 +141,12 @@ public class DashboardData {
 
 	QueueRow row(RedisJobQueue queue) {
 		return new QueueRow(queue.name(), queue.stats(), this.pause.isPaused(queue.name()),
-				this.throughput.lastHour(queue.name()));
+				this.throughput.lastHour(queue.name()), List.of());
+	}
+
+	QueueRow row(ShardedQueue queue) {
+		List<QueueStats> shards = queue.statsPerShard();
+		return new QueueRow(queue.name(), queue.stats(), queue.isPaused(), this.throughput.lastHour(queue.name()), shards);
 	}
 
 	/** A page of jobs with what is known about each (a job that finished meanwhile is left out). */
@@ -154,6 +167,7 @@ public class DashboardData {
 		List<String> found = new ArrayList<>();
 		for (String name : queueNames()) {
 			queue(name).filter((queue) -> queue.get(id).isPresent()).ifPresent((queue) -> found.add(name));
+			sharded(name).filter((queue) -> queue.get(id).isPresent()).ifPresent((queue) -> found.add(name));
 		}
 		return found;
 	}

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,9 +22,11 @@ import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.JobPage;
+import dev.jobqueue.core.monitor.ShardedBrowser;
 import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.Scheduler;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.spring.dashboard.DashboardPages.Context;
 
 /**
@@ -124,6 +127,11 @@ public class DashboardHandler implements HttpRequestHandler {
 			case "", "/" -> page(response, 200, pages.overview(context, this.data.overview()));
 			case "/live" -> page(response, 200, pages.overviewFragment(this.data.overview()));
 			case "/queue", "/queue/live" -> {
+				Optional<ShardedQueue> sharded = this.data.sharded(request.getParameter("name"));
+				if (sharded.isPresent()) {
+					shardedQueue(route, request, response, pages, sharded.get(), context);
+					return;
+				}
 				RedisJobQueue queue = queue(request.getParameter("name"));
 				JobState state = state(request.getParameter("state"));
 				DashboardData.QueueRow row = this.data.row(queue);
@@ -139,8 +147,15 @@ public class DashboardHandler implements HttpRequestHandler {
 						number, this.pageSize));
 			}
 			case "/job" -> {
-				RedisJobQueue queue = queue(request.getParameter("queue"));
 				String id = required(request.getParameter("id"), "id");
+				Optional<ShardedQueue> sharded = this.data.sharded(request.getParameter("queue"));
+				if (sharded.isPresent()) {
+					JobInfo info = sharded.get().get(id).orElseThrow(() -> new BadRequest(404, "No job '" + id
+							+ "' in any shard of queue " + sharded.get().name() + "."));
+					page(response, 200, pages.job(readOnly(context), sharded.get().name(), info));
+					return;
+				}
+				RedisJobQueue queue = queue(request.getParameter("queue"));
 				Optional<JobInfo> info = queue.get(id);
 				if (info.isEmpty()) {
 					throw new BadRequest(404, "No job '" + id + "' in queue " + queue.name()
@@ -198,6 +213,46 @@ public class DashboardHandler implements HttpRequestHandler {
 			}
 			default -> throw new BadRequest(404, "No page " + route);
 		}
+	}
+
+	/** A sharded queue's page; its jobs are browsed across the shards with a cursor of per-shard offsets. */
+	private void shardedQueue(String route, HttpServletRequest request, HttpServletResponse response,
+			DashboardPages pages, ShardedQueue queue, Context context) throws IOException {
+		JobState state = state(request.getParameter("state"));
+		DashboardData.QueueRow row = this.data.row(queue);
+		if (route.equals("/queue/live")) {
+			page(response, 200, pages.queueFragment(row, state));
+			return;
+		}
+		String from = request.getParameter("from");
+		long[] cursor = null;
+		if (from != null) {
+			try {
+				cursor = Arrays.stream(from.split(",", -1)).mapToLong(Long::parseLong).toArray();
+			}
+			catch (NumberFormatException ex) {
+				throw new BadRequest(400, "'from' must be the offsets of a page's next link.");
+			}
+		}
+		boolean newestFirst = !"oldest".equals(request.getParameter("order"));
+		ShardedBrowser.Page page = new ShardedBrowser(queue).page(state, cursor, this.pageSize, newestFirst);
+		List<JobInfo> jobs = new ArrayList<>();
+		List<Integer> shardOf = new ArrayList<>();
+		for (ShardedBrowser.Entry entry : page.entries()) {
+			queue.shards().get(entry.shard()).get(entry.id()).ifPresent((info) -> {
+				jobs.add(info);
+				shardOf.add(entry.shard());
+			});
+		}
+		String next = (page.next() != null) ? Arrays.stream(page.next()).mapToObj(String::valueOf)
+			.collect(Collectors.joining(",")) : null;
+		// Writes go to one store; a sharded queue is read-only here.
+		page(response, 200, pages.shardedQueue(readOnly(context), row, state, page.total(), jobs, shardOf, newestFirst,
+				cursor == null, next));
+	}
+
+	private static Context readOnly(Context context) {
+		return new Context(false, context.readOnly(), "", context.notice());
 	}
 
 	private void write(String route, HttpServletRequest request, HttpServletResponse response, DashboardPages pages)

@@ -88,6 +88,36 @@ final class DashboardPages {
 
 	String queue(Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs, boolean newestFirst,
 			int pageNumber, int pageSize) {
+		Html html = queueStart(context, row, state);
+		jobList(html, context, row, state, page.total(), jobs, null, newestFirst);
+		pager(html, row.name(), state, page.total(), page.hasNext(), newestFirst, pageNumber, pageSize);
+		return end(html);
+	}
+
+	/**
+	 * A sharded queue's page: its jobs merged from every shard ({@code shardOf} says where each is), the next page
+	 * reached by the cursor {@code next} (per-shard offsets), not by number.
+	 */
+	String shardedQueue(Context context, QueueRow row, JobState state, long total, List<JobInfo> jobs,
+			List<Integer> shardOf, boolean newestFirst, boolean first, String next) {
+		Html html = queueStart(context, row, state);
+		jobList(html, context, row, state, total, jobs, shardOf, newestFirst);
+		html.raw("<nav class=\"pager\">");
+		if (!first) {
+			html.raw("<a rel=\"first\" href=\"").text(queueUrl(row.name(), state, 1, newestFirst)).raw("\">← First page</a>");
+		}
+		html.raw("<span>").text(total).raw(" jobs over ").text(row.shards().size()).raw(" shards · <a href=\"")
+			.text(queueUrl(row.name(), state, 1, !newestFirst)).raw("\">")
+			.text(newestFirst ? "show oldest first" : "show newest first").raw("</a></span>");
+		if (next != null) {
+			html.raw("<a rel=\"next\" href=\"").text(queueUrl(row.name(), state, 1, newestFirst) + "&from=" + next)
+				.raw("\">Next →</a>");
+		}
+		html.raw("</nav>");
+		return end(html);
+	}
+
+	private Html queueStart(Context context, QueueRow row, JobState state) {
 		Html html = start(row.name(), context, row.name());
 		html.raw("<div class=\"title\"><h1>Queue ").text(row.name()).raw("</h1>");
 		if (context.canWrite()) {
@@ -99,8 +129,7 @@ final class DashboardPages {
 		}
 		html.raw("</div>");
 		queueLive(html, row, state);
-		jobList(html, context, row, state, page, jobs, newestFirst, pageNumber, pageSize);
-		return end(html);
+		return html;
 	}
 
 	String queueFragment(QueueRow row, JobState state) {
@@ -455,7 +484,9 @@ final class DashboardPages {
 		html.raw("<th>Last hour</th><th>State</th></tr></thead><tbody>");
 		for (QueueRow row : overview.queues()) {
 			html.raw("<tr data-queue=\"").text(row.name()).raw("\"><td><a href=\"")
-				.text(queueUrl(row.name(), JobState.PENDING, 1, true)).raw("\">").text(row.name()).raw("</a></td>");
+				.text(queueUrl(row.name(), JobState.PENDING, 1, true)).raw("\">").text(row.name()).raw("</a>")
+				.raw(row.shards().isEmpty() ? "" : " <span class=\"badge\">" + row.shards().size() + " shards</span>")
+				.raw("</td>");
 			for (JobState state : STATES) {
 				html.raw("<td class=\"num\" data-state=\"").text(state.id()).raw("\"><a href=\"")
 					.text(queueUrl(row.name(), state, 1, true)).raw("\">").text(count(row.stats(), state)).raw("</a></td>");
@@ -489,12 +520,28 @@ final class DashboardPages {
 				.text(count(row.stats(), tab)).raw("</b></a>");
 		}
 		html.raw("</nav>");
+		if (!row.shards().isEmpty()) {
+			html.raw("<div class=\"scroll\"><table class=\"shards\"><thead><tr><th>Shard</th>");
+			for (JobState tab : STATES) {
+				html.tag("th", label(tab));
+			}
+			html.raw("</tr></thead><tbody>");
+			for (int i = 0; i < row.shards().size(); i++) {
+				html.raw("<tr data-shard=\"").text(i + 1).raw("\"><td>").text(i + 1).raw("</td>");
+				for (JobState tab : STATES) {
+					html.raw("<td class=\"num\" data-state=\"").text(tab.id()).raw("\">").text(count(row.shards().get(i), tab))
+						.raw("</td>");
+				}
+				html.raw("</tr>");
+			}
+			html.raw("</tbody></table></div>");
+		}
 		chart(html, "Processed and failed per minute, last hour", row.minutes());
 		html.raw("</section>");
 	}
 
-	private void jobList(Html html, Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs,
-			boolean newestFirst, int pageNumber, int pageSize) {
+	private void jobList(Html html, Context context, QueueRow row, JobState state, long total, List<JobInfo> jobs,
+			List<Integer> shardOf, boolean newestFirst) {
 		String queue = row.name();
 		boolean dead = state == JobState.DEAD;
 		boolean selectable = dead && context.canWrite();
@@ -502,16 +549,16 @@ final class DashboardPages {
 		if (context.notice() != null) {
 			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
 		}
-		if (dead && context.canWrite() && page.total() > 0) {
+		if (dead && context.canWrite() && total > 0) {
 			html.raw("<div class=\"actions\">");
 			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/retry").raw("\">").raw(context.csrfField())
 				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
 				.raw("\"><input type=\"hidden\" name=\"all\" value=\"true\"><button class=\"button\" id=\"retry-all\" data-confirm=\"")
-				.text("Put all " + page.total() + " dead jobs of " + queue + " back to pending?").raw("\">Retry all</button></form>");
+				.text("Put all " + total + " dead jobs of " + queue + " back to pending?").raw("\">Retry all</button></form>");
 			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/purge").raw("\">").raw(context.csrfField())
 				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
 				.raw("\"><button class=\"button danger\" id=\"purge\" data-confirm=\"")
-				.text("Delete all " + page.total() + " dead jobs of " + queue + " for good?").raw("\">Purge all</button></form>");
+				.text("Delete all " + total + " dead jobs of " + queue + " for good?").raw("\">Purge all</button></form>");
 			html.raw("</div>");
 		}
 		if (selectable) {
@@ -522,14 +569,18 @@ final class DashboardPages {
 		if (selectable) {
 			html.raw("<th><input type=\"checkbox\" data-select-all aria-label=\"Select all on this page\"></th>");
 		}
-		html.raw("<th>Id</th><th>Type</th><th>Created</th><th>Attempts</th>");
+		html.raw((shardOf != null) ? "<th>Shard</th>" : "").raw("<th>Id</th><th>Type</th><th>Created</th><th>Attempts</th>");
 		if (!TIME_LABELS.get(state).isEmpty()) {
 			html.tag("th", TIME_LABELS.get(state));
 		}
 		html.raw((dead || state == JobState.RETRYING) ? "<th>Error</th>" : "").raw("<th>Payload</th></tr></thead><tbody>");
-		for (JobInfo info : jobs) {
+		for (int n = 0; n < jobs.size(); n++) {
+			JobInfo info = jobs.get(n);
 			Job job = info.job();
 			html.raw("<tr data-job=\"").text(info.id()).raw("\">");
+			if (shardOf != null) {
+				html.raw("<td class=\"num\">").text(shardOf.get(n) + 1).raw("</td>");
+			}
 			if (selectable) {
 				html.raw("<td><input type=\"checkbox\" name=\"id\" value=\"").text(info.id()).raw("\" aria-label=\"Select\"></td>");
 			}
@@ -555,15 +606,19 @@ final class DashboardPages {
 				.raw("<button class=\"button danger\" id=\"delete-selected\" formaction=\"").text(this.base + "/dead/delete")
 				.raw("\" data-confirm=\"Delete the selected dead jobs for good?\">Delete selected</button></div></form>");
 		}
-		long pages = Math.max(1, (page.total() + pageSize - 1) / pageSize);
+	}
+
+	private void pager(Html html, String queue, JobState state, long total, boolean hasNext, boolean newestFirst,
+			int pageNumber, int pageSize) {
+		long pages = Math.max(1, (total + pageSize - 1) / pageSize);
 		html.raw("<nav class=\"pager\">");
 		if (pageNumber > 1) {
 			html.raw("<a rel=\"prev\" href=\"").text(queueUrl(queue, state, pageNumber - 1, newestFirst)).raw("\">← Previous</a>");
 		}
-		html.raw("<span>Page ").text(pageNumber).raw(" of ").text(pages).raw(" · ").text(page.total()).raw(" jobs · ");
+		html.raw("<span>Page ").text(pageNumber).raw(" of ").text(pages).raw(" · ").text(total).raw(" jobs · ");
 		html.raw("<a href=\"").text(queueUrl(queue, state, 1, !newestFirst)).raw("\">")
 			.text(newestFirst ? "show oldest first" : "show newest first").raw("</a></span>");
-		if (page.hasNext()) {
+		if (hasNext) {
 			html.raw("<a rel=\"next\" href=\"").text(queueUrl(queue, state, pageNumber + 1, newestFirst)).raw("\">Next →</a>");
 		}
 		html.raw("</nav>");
