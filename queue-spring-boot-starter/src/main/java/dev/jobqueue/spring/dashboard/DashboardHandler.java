@@ -181,8 +181,8 @@ public class DashboardHandler implements HttpRequestHandler {
 									flows.recent(0, this.pageSize), 1, false)));
 					}
 				}
-				String live = pages.flowsUrl(name, number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page"))
-					.replace("/flows", "/flows/live");
+				String live = pages.flowsUrl("/flows/live", name,
+						number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page"));
 				page(response, 200, route.endsWith("/live") ? pages.flowsFragment(sections, live, this.pageSize)
 						: pages.flows(context, sections, live, this.pageSize));
 			}
@@ -192,7 +192,7 @@ public class DashboardHandler implements HttpRequestHandler {
 				FlowBrowser.Entry entry = this.data.flows(queue).get(id)
 					.orElseThrow(() -> new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name()
 							+ " (it may have finished and passed its retention)."));
-				String live = pages.flowUrl(queue.name(), id).replace("/flow?", "/flow/live?");
+				String live = pages.flowUrl("/flow/live", queue.name(), id);
 				page(response, 200, route.endsWith("/live") ? pages.flowFragment(queue.name(), entry, live)
 						: pages.flow(context, queue.name(), entry, live));
 			}

@@ -725,11 +725,21 @@ final class DashboardPages {
 	}
 
 	String flowsUrl(String queue, int page) {
-		return this.base + "/flows" + ((queue != null) ? "?queue=" + Html.param(queue) + "&page=" + page : "");
+		return flowsUrl("/flows", queue, page);
+	}
+
+	/** {@code route} is {@code /flows} or its fragment {@code /flows/live}. */
+	String flowsUrl(String route, String queue, int page) {
+		return this.base + route + ((queue != null) ? "?queue=" + Html.param(queue) + "&page=" + page : "");
 	}
 
 	String flowUrl(String queue, String id) {
-		return this.base + "/flow?queue=" + Html.param(queue) + "&id=" + Html.param(id);
+		return flowUrl("/flow", queue, id);
+	}
+
+	/** {@code route} is {@code /flow} or its fragment {@code /flow/live}. */
+	String flowUrl(String route, String queue, String id) {
+		return this.base + route + "?queue=" + Html.param(queue) + "&id=" + Html.param(id);
 	}
 
 	String coordinationUrl() {
