@@ -191,10 +191,6 @@ public class DashboardData {
 		return this.coordination.inspect();
 	}
 
-	QueuePause pause() {
-		return this.pause;
-	}
-
 	/** Forgets the cached overview, after a write, so the next page shows its effect. */
 	void invalidate() {
 		this.cached = null;

@@ -24,6 +24,7 @@ import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.ShardedBrowser;
 import dev.jobqueue.core.queue.CancelResult;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.Scheduler;
 import dev.jobqueue.core.shard.ShardedQueue;
@@ -152,7 +153,7 @@ public class DashboardHandler implements HttpRequestHandler {
 				if (sharded.isPresent()) {
 					JobInfo info = sharded.get().get(id).orElseThrow(() -> new BadRequest(404, "No job '" + id
 							+ "' in any shard of queue " + sharded.get().name() + "."));
-					page(response, 200, pages.job(readOnly(context), sharded.get().name(), info));
+					page(response, 200, pages.job(context, sharded.get().name(), info));
 					return;
 				}
 				RedisJobQueue queue = queue(request.getParameter("queue"));
@@ -246,13 +247,8 @@ public class DashboardHandler implements HttpRequestHandler {
 		}
 		String next = (page.next() != null) ? Arrays.stream(page.next()).mapToObj(String::valueOf)
 			.collect(Collectors.joining(",")) : null;
-		// Writes go to one store; a sharded queue is read-only here.
-		page(response, 200, pages.shardedQueue(readOnly(context), row, state, page.total(), jobs, shardOf, newestFirst,
+		page(response, 200, pages.shardedQueue(context, row, state, page.total(), jobs, shardOf, newestFirst,
 				cursor == null, next));
-	}
-
-	private static Context readOnly(Context context) {
-		return new Context(false, context.readOnly(), "", context.notice());
 	}
 
 	private void write(String route, HttpServletRequest request, HttpServletResponse response, DashboardPages pages)
@@ -268,8 +264,8 @@ public class DashboardHandler implements HttpRequestHandler {
 			schedule(route.substring("/schedules/".length()), request, response, pages);
 			return;
 		}
-		RedisJobQueue queue = queue(request.getParameter("queue"));
 		if (route.equals("/flow/cancel")) {
+			RedisJobQueue queue = queue(request.getParameter("queue"));
 			String id = required(request.getParameter("id"), "id");
 			if (this.data.flows(queue).get(id).isEmpty()) {
 				throw new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name() + ".");
@@ -279,6 +275,9 @@ public class DashboardHandler implements HttpRequestHandler {
 			redirect(response, pages.flowUrl(queue.name(), id) + "&notice=cancelled&count=1");
 			return;
 		}
+		// A sharded queue's dead letters and pause flag span its shards.
+		String name = request.getParameter("queue");
+		JobQueue queue = this.data.sharded(name).map(JobQueue.class::cast).orElseGet(() -> queue(name));
 		DeadLetterQueue dead = queue.deadLetters();
 		String notice;
 		long count = 0;
@@ -305,11 +304,11 @@ public class DashboardHandler implements HttpRequestHandler {
 				notice = "purged";
 			}
 			case "/pause" -> {
-				this.data.pause().pause(queue.name());
+				queue.pause();
 				notice = "paused";
 			}
 			case "/resume" -> {
-				this.data.pause().resume(queue.name());
+				queue.resume();
 				notice = "resumed";
 			}
 			default -> throw new BadRequest(404, "No action " + route);

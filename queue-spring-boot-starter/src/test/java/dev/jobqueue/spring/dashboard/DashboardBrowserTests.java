@@ -384,6 +384,16 @@ class DashboardBrowserTests {
 		assertThat(row.findElement(By.tagName("td")).getText()).isEqualTo("2");
 		Chromium.screenshot(chrome, "sharded-queue");
 
+		// Writes span the shards: pausing the queue pauses every shard.
+		chrome.findElement(By.cssSelector(".title button")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"Queue paused."));
+		assertThat(big.shards()).allSatisfy((shard) -> assertThat(shard.isPaused()).isTrue());
+		big.resume();
+		open("/jobqueue/queue?name=big&state=scheduled");
+		row = chrome.findElement(By.cssSelector("tr[data-job='" + onShard2 + "']"));
+
 		row.findElement(By.tagName("a")).click();
 		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("/jobqueue/job?queue=big"));
 		assertThat(chrome.findElement(By.tagName("h1")).getText()).contains(onShard2);
