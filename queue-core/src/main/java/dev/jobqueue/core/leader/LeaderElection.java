@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.jobqueue.core.monitor.CoordinationRegistry;
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.redis.RedisKeys;
 import dev.jobqueue.core.redis.RedisScript;
 import redis.clients.jedis.UnifiedJedis;

@@ -15,7 +15,7 @@ import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
-import dev.jobqueue.core.monitor.CoordinationRegistry;
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.QueueBrowser;

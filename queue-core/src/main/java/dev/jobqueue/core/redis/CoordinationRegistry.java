@@ -1,7 +1,6 @@
-package dev.jobqueue.core.monitor;
+package dev.jobqueue.core.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,9 +11,6 @@ import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
-import dev.jobqueue.core.redis.RedisClock;
-import dev.jobqueue.core.redis.RedisKeys;
-import dev.jobqueue.core.redis.RedisScript;
 
 /**
  * The locks, semaphores, rate limiters and leader elections in use, so that they can be listed and inspected
@@ -86,7 +82,8 @@ public final class CoordinationRegistry {
 
 	/** Every listed primitive with its state, by kind then name; a few reads per primitive. */
 	public List<Primitive> inspect() {
-		Instant now = RedisClock.now(this.redis);
+		// Redis's time in µs, as the rate limiter keeps it.
+		long now = RedisKeys.asLong(this.redis.eval("local t = redis.call('TIME') return tonumber(t[1]) * 1000000 + tonumber(t[2])"));
 		List<Primitive> out = new ArrayList<>();
 		for (Map.Entry<String, String> entry : this.redis.hgetAll(key(this.prefix)).entrySet()) {
 			int tab = entry.getKey().indexOf('\t');
@@ -97,13 +94,14 @@ public final class CoordinationRegistry {
 			catch (IllegalArgumentException ex) {
 				continue;
 			}
-			out.add(inspect(kind, entry.getKey().substring(tab + 1), entry.getValue(), now.toEpochMilli()));
+			out.add(inspect(kind, entry.getKey().substring(tab + 1), entry.getValue(), now));
 		}
 		out.sort(Comparator.comparing(Primitive::kind).thenComparing(Primitive::name));
 		return out;
 	}
 
-	private Primitive inspect(Kind kind, String name, String settings, long now) {
+	private Primitive inspect(Kind kind, String name, String settings, long nowMicros) {
+		long now = nowMicros / 1000;
 		RedisKeys keys = RedisKeys.of(this.prefix, kind.keyKind, name);
 		return switch (kind) {
 			case LOCK, LEADER -> {
@@ -134,7 +132,7 @@ public final class CoordinationRegistry {
 				long interval = (windowMicros + slots - 1) / slots;
 				long tolerance = (burst - 1) * interval;
 				String stored = this.redis.get(keys.key());
-				long ahead = (stored != null) ? Math.max(Long.parseLong(stored) - now * 1000, 0) : 0;
+				long ahead = (stored != null) ? Math.max(Long.parseLong(stored) - nowMicros, 0) : 0;
 				long remaining = (ahead > tolerance) ? 0 : (tolerance - ahead) / interval + 1;
 				yield new Primitive(kind, name, List.of(), remaining, limit, (ahead > 0) ? Duration.ofNanos(ahead * 1000)
 						: null, "window " + shortly(Duration.ofMillis(Long.parseLong(parts[1]))) + ", burst " + burst);
@@ -150,8 +148,9 @@ public final class CoordinationRegistry {
 		return (pttl >= 0) ? Duration.ofMillis(pttl) : null;
 	}
 
+	/** Beside the worker registry's keys, under the same {@code {registry}} hash tag. */
 	static String key(String prefix) {
-		return MonitorKeys.ofRegistry(prefix, "coordination");
+		return prefix + ":{registry}:coordination";
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.jobqueue.core.monitor;
+package dev.jobqueue.core.redis;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +13,8 @@ import dev.jobqueue.core.limit.Semaphore;
 import dev.jobqueue.core.lock.DistributedLock;
 import dev.jobqueue.core.lock.Lock;
 import dev.jobqueue.core.lock.LockListener;
-import dev.jobqueue.core.monitor.CoordinationRegistry.Kind;
-import dev.jobqueue.core.monitor.CoordinationRegistry.Primitive;
+import dev.jobqueue.core.redis.CoordinationRegistry.Kind;
+import dev.jobqueue.core.redis.CoordinationRegistry.Primitive;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
