@@ -370,7 +370,8 @@ class DashboardBrowserTests {
 
 		open("/jobqueue");
 		assertThat(chrome.findElement(By.cssSelector("tr[data-queue='big']")).getText()).contains("3 shards");
-		assertThat(cell("big", "scheduled").getText()).isEqualTo("9");
+		// The overview may come from the last second's cache; its poll brings the new count.
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> cell("big", "scheduled").getText().equals("9"));
 		open("/jobqueue/queue?name=big&state=scheduled");
 		for (int shard = 1; shard <= 3; shard++) {
 			assertThat(chrome.findElement(By.cssSelector("tr[data-shard='" + shard + "'] td[data-state='scheduled']"))
@@ -387,8 +388,8 @@ class DashboardBrowserTests {
 		// Writes span the shards: pausing the queue pauses every shard.
 		chrome.findElement(By.cssSelector(".title button")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
-				"Queue paused."));
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector(".notice[role='status']"), "Queue paused."));
 		assertThat(big.shards()).allSatisfy((shard) -> assertThat(shard.isPaused()).isTrue());
 		big.resume();
 		open("/jobqueue/queue?name=big&state=scheduled");
