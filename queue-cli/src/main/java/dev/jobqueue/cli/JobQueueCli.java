@@ -3,8 +3,11 @@ package dev.jobqueue.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import picocli.CommandLine;
@@ -14,8 +17,11 @@ import picocli.CommandLine.ScopeType;
 import redis.clients.jedis.RedisClient;
 
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.shard.ShardStrategy;
+import dev.jobqueue.core.shard.ShardedQueue;
 
 /**
  * The {@code jobqueue} command line: inspect and operate queues from a terminal or a script. Exit
@@ -25,7 +31,7 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 @Command(name = "jobqueue", mixinStandardHelpOptions = true, versionProvider = JobQueueCli.Version.class,
 		description = "Inspect and operate jobqueue queues in Redis.",
 		subcommands = { StatsCommand.class, QueuesCommand.class, JobCommand.class, DeadCommand.class,
-				PauseCommand.class, ResumeCommand.class, WorkersCommand.class, WorkCommand.class,
+				PauseCommand.Pause.class, PauseCommand.Resume.class, WorkersCommand.class, WorkCommand.class,
 				CommandLine.HelpCommand.class },
 		exitCodeListHeading = "%nExit codes:%n",
 		exitCodeList = { "0:done", "1:failed (e.g. Redis unreachable)", "2:bad usage, or a destructive action without --yes",
@@ -52,6 +58,13 @@ public class JobQueueCli {
 
 	@Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of a table.")
 	boolean json;
+
+	@Option(names = "--shards", scope = ScopeType.INHERIT, paramLabel = "QUEUE=N",
+			description = "A queue split into N shards on this Redis, as jobqueue.queues.<name>.shards of the "
+					+ "applications; repeat for several queues.")
+	Map<String, Integer> shards = new LinkedHashMap<>();
+
+	private final List<ShardedQueue> opened = new ArrayList<>();
 
 	private RedisClient redis;
 
@@ -86,7 +99,23 @@ public class JobQueueCli {
 		return this.redis;
 	}
 
-	RedisJobQueue queue(String name) {
+	/** The queue, or all its shards as one queue when it was named with {@code --shards}. */
+	JobQueue queue(String name) {
+		Integer count = this.shards.get(name);
+		if (count == null || count == 1) {
+			return plainQueue(name);
+		}
+		if (count < 1) {
+			throw new IllegalArgumentException("--shards " + name + "=" + count + ": a queue has at least 1 shard");
+		}
+		ShardedQueue sharded = ShardedQueue.onServers(Collections.nCopies(count, redis()), name,
+				QueueOptions.defaults().withKeyPrefix(this.prefix), ShardStrategy.HASH);
+		this.opened.add(sharded);
+		return sharded;
+	}
+
+	/** The queue as one store (what {@code work} runs jobs from). */
+	RedisJobQueue plainQueue(String name) {
 		return new RedisJobQueue(redis(), name, QueueOptions.defaults().withKeyPrefix(this.prefix));
 	}
 
@@ -109,6 +138,7 @@ public class JobQueueCli {
 	}
 
 	private void close() {
+		this.opened.forEach(ShardedQueue::close);
 		if (this.redis != null) {
 			this.redis.close();
 		}

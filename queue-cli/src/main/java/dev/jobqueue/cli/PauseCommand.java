@@ -10,9 +10,8 @@ import picocli.CommandLine.Spec;
 
 import dev.jobqueue.core.monitor.QueuePause;
 
-/** {@code jobqueue pause <queue>}: sets the queue's paused flag. */
-@Command(name = "pause", description = "Pause a queue: workers that honour the flag lease nothing more from it.")
-class PauseCommand implements Callable<Integer> {
+/** {@code jobqueue pause <queue>} and {@code jobqueue resume <queue>}: set or clear the queue's paused flag. */
+abstract class PauseCommand implements Callable<Integer> {
 
 	@ParentCommand
 	JobQueueCli cli;
@@ -23,20 +22,42 @@ class PauseCommand implements Callable<Integer> {
 	@Parameters(paramLabel = "QUEUE")
 	String queue;
 
+	/** Whether this command pauses (or resumes) the queue. */
+	abstract boolean pauses();
+
 	@Override
 	public Integer call() {
-		boolean changed = new QueuePause(this.cli.redis(), this.cli.prefix).pause(this.queue);
-		return PauseCommand.report(this.cli.output(this.spec), this.queue, true, changed);
-	}
-
-	static int report(Output output, String queue, boolean paused, boolean changed) {
+		QueuePause flag = new QueuePause(this.cli.redis(), this.cli.prefix);
+		boolean changed = pauses() ? flag.pause(this.queue) : flag.resume(this.queue);
+		Output output = this.cli.output(this.spec);
 		if (output.isJson()) {
-			output.json(Output.object().put("queue", queue).put("paused", paused).put("changed", changed));
+			output.json(Output.object().put("queue", this.queue).put("paused", pauses()).put("changed", changed));
 		}
 		else {
-			output.line("Queue " + queue + (changed ? " is now " : " was already ") + (paused ? "paused." : "running."));
+			output.line("Queue " + this.queue + (changed ? " is now " : " was already ")
+					+ (pauses() ? "paused." : "running."));
 		}
 		return JobQueueCli.OK;
+	}
+
+	@Command(name = "pause", description = "Pause a queue: workers lease nothing more from it until it is resumed.")
+	static final class Pause extends PauseCommand {
+
+		@Override
+		boolean pauses() {
+			return true;
+		}
+
+	}
+
+	@Command(name = "resume", description = "Resume a paused queue.")
+	static final class Resume extends PauseCommand {
+
+		@Override
+		boolean pauses() {
+			return false;
+		}
+
 	}
 
 }

@@ -13,9 +13,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.jobqueue.core.monitor.MinuteCount;
-import dev.jobqueue.core.monitor.QueuePause;
 import dev.jobqueue.core.monitor.ThroughputCounters;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.QueueStats;
+import dev.jobqueue.core.shard.ShardedQueue;
 
 /** {@code jobqueue stats}: jobs per state, paused flag and the last hour's throughput of each queue. */
 @Command(name = "stats", description = "Jobs per state and the last hour's throughput, per queue.")
@@ -35,33 +36,31 @@ class StatsCommand implements Callable<Integer> {
 	public Integer call() {
 		Output output = this.cli.output(this.spec);
 		ThroughputCounters throughput = new ThroughputCounters(this.cli.redis(), this.cli.prefix);
-		QueuePause pause = new QueuePause(this.cli.redis(), this.cli.prefix);
 		List<List<String>> rows = new ArrayList<>();
-		ArrayNode json = Output.array();
+		ArrayNode array = Output.array();
 		for (String name : this.cli.queueNames(this.queues)) {
-			QueueStats stats = this.cli.queue(name).stats();
-			boolean paused = pause.isPaused(name);
+			JobQueue queue = this.cli.queue(name);
+			QueueStats stats = queue.stats();
+			boolean paused = queue.isPaused();
 			List<MinuteCount> hour = throughput.lastHour(name);
 			long processed = hour.stream().mapToLong(MinuteCount::processed).sum();
 			long failed = hour.stream().mapToLong(MinuteCount::failed).sum();
-			rows.add(List.of(name, n(stats.pending()), n(stats.scheduled()), n(stats.active()), n(stats.retrying()),
-					n(stats.completed()), n(stats.dead()), n(stats.cancelled()), n(stats.skipped()), paused ? "yes" : "no", n(processed), n(failed)));
-			ObjectNode queue = json.addObject();
-			queue.put("queue", name);
-			queue.put("pending", stats.pending());
-			queue.put("scheduled", stats.scheduled());
-			queue.put("active", stats.active());
-			queue.put("retrying", stats.retrying());
-			queue.put("completed", stats.completed());
-			queue.put("dead", stats.dead());
-			queue.put("cancelled", stats.cancelled());
-			queue.put("skipped", stats.skipped());
-			queue.put("paused", paused);
-			queue.put("processedLastHour", processed);
-			queue.put("failedLastHour", failed);
+			rows.add(row(name, stats, paused ? "yes" : "no", n(processed), n(failed)));
+			ObjectNode json = counts(array.addObject().put("queue", name), stats);
+			json.put("paused", paused);
+			json.put("processedLastHour", processed);
+			json.put("failedLastHour", failed);
+			if (queue instanceof ShardedQueue sharded) {
+				ArrayNode shards = json.putArray("shards");
+				List<QueueStats> perShard = sharded.statsPerShard();
+				for (int i = 0; i < perShard.size(); i++) {
+					rows.add(row("  shard " + (i + 1), perShard.get(i), "", "", ""));
+					counts(shards.addObject().put("shard", i + 1), perShard.get(i));
+				}
+			}
 		}
 		if (output.isJson()) {
-			output.json(Output.object().set("queues", json));
+			output.json(Output.object().set("queues", array));
 		}
 		else if (rows.isEmpty()) {
 			output.line("No queues recorded yet under prefix '" + this.cli.prefix + "'; name them with --queue.");
@@ -71,6 +70,17 @@ class StatsCommand implements Callable<Integer> {
 					"SKIPPED", "PAUSED", "PROCESSED/1H", "FAILED/1H"), rows);
 		}
 		return JobQueueCli.OK;
+	}
+
+	private static List<String> row(String name, QueueStats stats, String paused, String processed, String failed) {
+		return List.of(name, n(stats.pending()), n(stats.scheduled()), n(stats.active()), n(stats.retrying()),
+				n(stats.completed()), n(stats.dead()), n(stats.cancelled()), n(stats.skipped()), paused, processed, failed);
+	}
+
+	private static ObjectNode counts(ObjectNode json, QueueStats stats) {
+		return json.put("pending", stats.pending()).put("scheduled", stats.scheduled()).put("active", stats.active())
+			.put("retrying", stats.retrying()).put("completed", stats.completed()).put("dead", stats.dead())
+			.put("cancelled", stats.cancelled()).put("skipped", stats.skipped());
 	}
 
 	static String n(long value) {

@@ -80,7 +80,7 @@ class WorkCommand implements Callable<Integer> {
 				this.spec.commandLine().getErr().println("jobqueue: queue " + name + " is paused; leaving it out");
 			}
 			else {
-				queues.add(this.cli.queue(name));
+				queues.add(this.cli.plainQueue(name));
 			}
 		}
 		Output output = this.cli.output(this.spec);

@@ -23,9 +23,12 @@ import dev.jobqueue.core.monitor.QueuePause;
 import dev.jobqueue.core.monitor.ThroughputCounters;
 import dev.jobqueue.core.monitor.WorkerInfo;
 import dev.jobqueue.core.monitor.WorkerRegistry;
+import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.shard.ShardStrategy;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.test.RedisServerExtension;
 import redis.clients.jedis.RedisClient;
 import tools.jackson.databind.JsonNode;
@@ -83,6 +86,34 @@ class JobQueueCliTests {
 		Result queues = cli("queues", "--json");
 		assertThat(queues.json().get("queues")).extracting((queue) -> queue.get("queue").asString())
 			.containsExactly("emails", "reports");
+	}
+
+	@Test
+	void statsJobAndDeadSeeAShardedQueueAsOneWithItsShards() throws Exception {
+		ShardedQueue big = ShardedQueue.onServers(List.of(this.client, this.client, this.client), "big",
+				QueueOptions.defaults().withKeyPrefix("cli"), ShardStrategy.ROUND_ROBIN);
+		try {
+			for (int i = 0; i < 6; i++) {
+				big.enqueue(Job.ofJson("noop", "{}"));
+			}
+			RedisJobQueue second = big.shards().get(1);
+			LeasedJob leased = second.store().lease(1, false).jobs().get(0);
+			second.settle(leased, new Outcome.Dead(new JobError("shard two died", "X", "", "w1")));
+
+			JsonNode stats = cli("--json", "--shards", "big=3", "stats", "--queue", "big").json().get("queues").get(0);
+			assertThat(stats.get("pending").asInt()).isEqualTo(5);
+			assertThat(stats.get("dead").asInt()).isEqualTo(1);
+			assertThat(stats.get("shards")).extracting((shard) -> shard.get("dead").asInt()).containsExactly(0, 1, 0);
+			assertThat(cli("stats", "--shards", "big=3", "--queue", "big").out()).contains("shard 2");
+
+			Result job = cli("job", leased.id(), "--queue", "big", "--shards", "big=3");
+			assertThat(job.exitCode()).isZero();
+			assertThat(job.out()).contains("dead", "shard two died");
+			assertThat(cli("dead", "ls", "--queue", "big", "--shards", "big=3").out()).contains(leased.id(), "shard two died");
+		}
+		finally {
+			big.close();
+		}
 	}
 
 	@Test

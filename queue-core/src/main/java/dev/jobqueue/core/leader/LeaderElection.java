@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.redis.RedisKeys;
 import dev.jobqueue.core.redis.RedisScript;
 import redis.clients.jedis.UnifiedJedis;
@@ -60,6 +61,11 @@ public final class LeaderElection implements AutoCloseable {
 
 	private final Object monitor = new Object();
 
+	private final String prefix;
+
+	/** Whether this election is listed for the dashboard. */
+	private volatile boolean listed;
+
 	private long term;
 
 	private String value;
@@ -80,6 +86,7 @@ public final class LeaderElection implements AutoCloseable {
 	public LeaderElection(UnifiedJedis redis, String prefix, String name, Duration lease, Duration checkInterval) {
 		this.redis = redis;
 		this.keys = RedisKeys.of(prefix, "leader", name);
+		this.prefix = prefix;
 		this.lease = RedisKeys.positive(lease, "leader lease");
 		this.checkInterval = RedisKeys.positive(checkInterval, "leader check interval");
 		if (checkInterval.multipliedBy(2).compareTo(lease) >= 0) {
@@ -134,6 +141,10 @@ public final class LeaderElection implements AutoCloseable {
 			String held;
 			synchronized (this.monitor) {
 				held = this.value;
+			}
+			if (!this.listed) {
+				this.listed = CoordinationRegistry.register(this.redis, this.prefix, CoordinationRegistry.Kind.LEADER,
+						name(), String.valueOf(this.lease.toMillis()));
 			}
 			long sent = System.nanoTime();
 			if (held == null) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.redis.RedisKeys;
 import dev.jobqueue.core.redis.RedisScript;
 import redis.clients.jedis.UnifiedJedis;
@@ -43,6 +44,9 @@ public final class RateLimiter {
 	private final long toleranceMicros;
 
 	private final Listener listener;
+
+	/** Whether this limiter is listed for the dashboard (its sub-keys are not). */
+	private volatile boolean listed;
 
 	public RateLimiter(UnifiedJedis redis, String key, int limit, Duration window) {
 		this(redis, "jobqueue", key, limit, window, 1, Listener.NONE);
@@ -109,6 +113,10 @@ public final class RateLimiter {
 	}
 
 	private Decision decide(String subject, String redisKey) {
+		if (!this.listed) {
+			this.listed = CoordinationRegistry.register(this.redis, this.prefix, CoordinationRegistry.Kind.RATE_LIMITER,
+					this.key, this.limit + " " + this.window.toMillis() + " " + this.burst);
+		}
 		List<?> reply = (List<?>) GCRA.run(this.redis, List.of(redisKey),
 				List.of(String.valueOf(this.intervalMicros), String.valueOf(this.toleranceMicros)));
 		long micros = RedisKeys.asLong(reply, 3);

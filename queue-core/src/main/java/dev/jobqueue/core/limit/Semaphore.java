@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.redis.RedisKeys;
 import dev.jobqueue.core.redis.RedisScript;
 import redis.clients.jedis.UnifiedJedis;
@@ -40,6 +41,11 @@ public final class Semaphore {
 
 	private final int limit;
 
+	private final String prefix;
+
+	/** Whether this semaphore is listed for the dashboard. */
+	private volatile boolean listed;
+
 	public Semaphore(UnifiedJedis redis, String key, int limit) {
 		this(redis, "jobqueue", key, limit);
 	}
@@ -53,6 +59,7 @@ public final class Semaphore {
 	public Semaphore(UnifiedJedis redis, String prefix, String key, int limit) {
 		this.redis = redis;
 		this.keys = RedisKeys.of(prefix, "semaphore", key);
+		this.prefix = prefix;
 		this.limit = checkLimit(limit);
 	}
 
@@ -132,6 +139,10 @@ public final class Semaphore {
 	}
 
 	private List<?> attempt(Duration ttl) {
+		if (!this.listed) {
+			this.listed = CoordinationRegistry.register(this.redis, this.prefix, CoordinationRegistry.Kind.SEMAPHORE,
+					key(), String.valueOf(this.limit));
+		}
 		return (List<?>) ACQUIRE.run(this.redis,
 				List.of(this.keys.key(), this.keys.key("limit"), this.keys.key("ids")),
 				List.of(String.valueOf(ttl.toMillis()), String.valueOf(this.limit)));

@@ -3,11 +3,14 @@ package dev.jobqueue.core.lock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.redis.RedisKeys;
 import dev.jobqueue.core.redis.RedisScript;
 import redis.clients.jedis.UnifiedJedis;
@@ -48,6 +51,9 @@ public final class DistributedLock implements AutoCloseable {
 	private final LockListener listener;
 
 	private final ScheduledExecutorService watchdog;
+
+	/** Lock names listed for the dashboard by this instance. */
+	private final Set<String> listed = ConcurrentHashMap.newKeySet();
 
 	public DistributedLock(UnifiedJedis redis) {
 		this(redis, "jobqueue", LockListener.NONE);
@@ -144,6 +150,10 @@ public final class DistributedLock implements AutoCloseable {
 	}
 
 	private Attempt attempt(RedisKeys keys, Duration ttl) {
+		if (this.listed.size() < CoordinationRegistry.MAX_NAMES && this.listed.add(keys.name())
+				&& !CoordinationRegistry.register(this.redis, this.prefix, CoordinationRegistry.Kind.LOCK, keys.name(), "")) {
+			this.listed.remove(keys.name());
+		}
 		String owner = UUID.randomUUID().toString();
 		List<?> reply = (List<?>) ACQUIRE.run(this.redis, List.of(keys.key(), keys.key("token")),
 				List.of(owner, String.valueOf(ttl.toMillis())));

@@ -47,7 +47,9 @@ all under one hash tag (see QueueKeys):
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
  events      stream every lifecycle step of the queue's jobs (see emit), bounded by length (MAXLEN ~) and age
  history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated: a job's history
-                    without a scan (and its type without reading its envelope), removed with the job (forget) ]]
+                    without a scan (and its type without reading its envelope), removed with the job (forget)
+ flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
+                    listing (dashboard); an entry may outlive its record, readers skip those ]]
 
 -- A priority's positions: |priority| <= 1000 and positions < 2^42 keep scores exact in a double.
 local SCALE = 4398046511104

@@ -3,6 +3,7 @@
 several calls; the first one writes its record, with every member counted as pending.
 KEYS: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake tombstones
       cancels flows uniques batches chains ended cancelling events history
+      flow_index
 ARGV[1] number of operations, then the operations:
   'new' ref                   the flow ref ('c<id>', 'b<id>') must not exist yet: otherwise nothing is done and
                               the call returns { 'exists' }
@@ -15,6 +16,7 @@ Returns: { per 'job': 1 created, 0 not created, or the id of the job holding its
 -- @include common
 
 local now = now_ms()
+local FLOW_INDEX_MAX = 10000
 local out = {}
 -- Whether the batch a member would join still runs; a member it no longer wants counts as cancelled.
 local function joinable(parent)
@@ -32,6 +34,12 @@ for _ = 1, tonumber(ARGV[1]) do
   if op == 'new' then
     local ref = ARGV[i + 1]
     if redis.call('HEXISTS', flow_hash(ref), field(ref, 'status')) == 1 then return { 'exists' } end
+    -- Listed for the dashboard, newest last; bounded, and entries whose record was forgotten leave from the old end.
+    for _, old in ipairs(redis.call('ZRANGE', K_FLOW_INDEX, 0, 9)) do
+      if redis.call('HEXISTS', flow_hash(old), field(old, 'status')) == 0 then redis.call('ZREM', K_FLOW_INDEX, old) end
+    end
+    redis.call('ZADD', K_FLOW_INDEX, now, ref)
+    redis.call('ZREMRANGEBYRANK', K_FLOW_INDEX, 0, -(FLOW_INDEX_MAX + 1))
     i = i + 2
   elseif op == 'set' then
     local ref = ARGV[i + 1]

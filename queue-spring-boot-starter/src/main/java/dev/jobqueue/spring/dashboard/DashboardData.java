@@ -11,8 +11,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.flow.FlowBrowser;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.redis.CoordinationRegistry;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.QueueBrowser;
@@ -25,6 +28,7 @@ import dev.jobqueue.core.queue.QueueStats;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.ScheduleStatus;
 import dev.jobqueue.core.schedule.Scheduler;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.spring.queue.JobQueues;
 
 /**
@@ -35,7 +39,7 @@ import dev.jobqueue.spring.queue.JobQueues;
 public class DashboardData {
 
 	/** One queue on the overview. */
-	record QueueRow(String name, QueueStats stats, boolean paused, List<MinuteCount> minutes) {
+	record QueueRow(String name, QueueStats stats, boolean paused, List<MinuteCount> minutes, List<QueueStats> shards) {
 
 		long processedLastHour() {
 			return this.minutes.stream().mapToLong(MinuteCount::processed).sum();
@@ -67,6 +71,8 @@ public class DashboardData {
 
 	private final Scheduler scheduler;
 
+	private final CoordinationRegistry coordination;
+
 	private volatile Overview cached;
 
 	private volatile long cachedAtNanos;
@@ -81,6 +87,7 @@ public class DashboardData {
 		this.pause = pause;
 		this.otherQueueOptions = QueueOptions.defaults().withKeyPrefix(keyPrefix).withCodec(codec);
 		this.maxAgeNanos = maxAge.toNanos();
+		this.coordination = new CoordinationRegistry(configured.redis(), keyPrefix);
 	}
 
 	/** The application's queues in configured order, then the other registered queues by name. */
@@ -96,7 +103,7 @@ public class DashboardData {
 			return Optional.empty();
 		}
 		if (this.configured.contains(name)) {
-			// The dashboard browses one store; a sharded queue is not shown here (see the actuator endpoint).
+			// A sharded queue is browsed through sharded(name).
 			return (this.configured.get(name) instanceof RedisJobQueue queue) ? Optional.of(queue) : Optional.empty();
 		}
 		RedisJobQueue other = this.others.get(name);
@@ -110,6 +117,12 @@ public class DashboardData {
 				(known) -> new RedisJobQueue(this.configured.redis(), known, this.otherQueueOptions)));
 	}
 
+	/** A configured queue split into shards, shown as one queue. */
+	Optional<ShardedQueue> sharded(String name) {
+		return (name != null && this.configured.contains(name) && this.configured.get(name) instanceof ShardedQueue sharded)
+				? Optional.of(sharded) : Optional.empty();
+	}
+
 	Overview overview() {
 		Overview overview = this.cached;
 		long now = System.nanoTime();
@@ -117,6 +130,7 @@ public class DashboardData {
 			List<QueueRow> rows = new ArrayList<>();
 			for (String name : queueNames()) {
 				queue(name).ifPresent((queue) -> rows.add(row(queue)));
+				sharded(name).ifPresent((queue) -> rows.add(row(queue)));
 			}
 			overview = new Overview(rows, this.registry.workers(), Instant.now());
 			this.cached = overview;
@@ -127,7 +141,12 @@ public class DashboardData {
 
 	QueueRow row(RedisJobQueue queue) {
 		return new QueueRow(queue.name(), queue.stats(), this.pause.isPaused(queue.name()),
-				this.throughput.lastHour(queue.name()));
+				this.throughput.lastHour(queue.name()), List.of());
+	}
+
+	QueueRow row(ShardedQueue queue) {
+		List<QueueStats> shards = queue.statsPerShard();
+		return new QueueRow(queue.name(), queue.stats(), queue.isPaused(), this.throughput.lastHour(queue.name()), shards);
 	}
 
 	/** A page of jobs with what is known about each (a job that finished meanwhile is left out). */
@@ -148,6 +167,7 @@ public class DashboardData {
 		List<String> found = new ArrayList<>();
 		for (String name : queueNames()) {
 			queue(name).filter((queue) -> queue.get(id).isPresent()).ifPresent((queue) -> found.add(name));
+			sharded(name).filter((queue) -> queue.get(id).isPresent()).ifPresent((queue) -> found.add(name));
 		}
 		return found;
 	}
@@ -161,8 +181,14 @@ public class DashboardData {
 		return Optional.ofNullable(this.scheduler);
 	}
 
-	QueuePause pause() {
-		return this.pause;
+	/** The batches and chains dispatched on a queue, newest first. */
+	FlowBrowser flows(RedisJobQueue queue) {
+		return new FlowBrowser(new Flows(queue));
+	}
+
+	/** The locks, semaphores, rate limiters and leader elections in use, with their holders. */
+	List<CoordinationRegistry.Primitive> coordination() {
+		return this.coordination.inspect();
 	}
 
 	/** Forgets the cached overview, after a write, so the next page shows its effect. */

@@ -3,10 +3,12 @@ package dev.jobqueue.spring.dashboard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,11 +18,16 @@ import org.springframework.web.HttpRequestHandler;
 import redis.clients.jedis.exceptions.JedisException;
 
 import dev.jobqueue.core.dlq.DeadLetterQueue;
+import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.monitor.JobPage;
+import dev.jobqueue.core.monitor.ShardedBrowser;
+import dev.jobqueue.core.queue.CancelResult;
+import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.schedule.Scheduler;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.spring.dashboard.DashboardPages.Context;
 
 /**
@@ -45,7 +52,7 @@ public class DashboardHandler implements HttpRequestHandler {
 	private static final Map<String, String> NOTICES = Map.of("retried", "%d job(s) put back to pending.", "deleted",
 			"%d job(s) deleted.", "purged", "%d dead job(s) deleted.", "paused", "Queue paused.", "resumed",
 			"Queue resumed.", "trigger", "Schedule run: %d job enqueued now.", "pause", "Schedule paused.", "resume",
-			"Schedule resumed.");
+			"Schedule resumed.", "cancelled", "Cancel requested: waiting jobs are cancelled, running ones stop at their next heartbeat.");
 
 	private final String base;
 
@@ -121,6 +128,11 @@ public class DashboardHandler implements HttpRequestHandler {
 			case "", "/" -> page(response, 200, pages.overview(context, this.data.overview()));
 			case "/live" -> page(response, 200, pages.overviewFragment(this.data.overview()));
 			case "/queue", "/queue/live" -> {
+				Optional<ShardedQueue> sharded = this.data.sharded(request.getParameter("name"));
+				if (sharded.isPresent()) {
+					shardedQueue(route, request, response, pages, sharded.get(), context);
+					return;
+				}
 				RedisJobQueue queue = queue(request.getParameter("name"));
 				JobState state = state(request.getParameter("state"));
 				DashboardData.QueueRow row = this.data.row(queue);
@@ -136,8 +148,15 @@ public class DashboardHandler implements HttpRequestHandler {
 						number, this.pageSize));
 			}
 			case "/job" -> {
-				RedisJobQueue queue = queue(request.getParameter("queue"));
 				String id = required(request.getParameter("id"), "id");
+				Optional<ShardedQueue> sharded = this.data.sharded(request.getParameter("queue"));
+				if (sharded.isPresent()) {
+					JobInfo info = sharded.get().get(id).orElseThrow(() -> new BadRequest(404, "No job '" + id
+							+ "' in any shard of queue " + sharded.get().name() + "."));
+					page(response, 200, pages.job(context, sharded.get().name(), info));
+					return;
+				}
+				RedisJobQueue queue = queue(request.getParameter("queue"));
 				Optional<JobInfo> info = queue.get(id);
 				if (info.isEmpty()) {
 					throw new BadRequest(404, "No job '" + id + "' in queue " + queue.name()
@@ -146,6 +165,40 @@ public class DashboardHandler implements HttpRequestHandler {
 				page(response, 200, pages.job(context, queue.name(), info.get()));
 			}
 			case "/schedules" -> page(response, 200, pages.schedules(context, this.data.schedules()));
+			case "/flows", "/flows/live" -> {
+				String name = request.getParameter("queue");
+				List<DashboardPages.FlowSection> sections = new ArrayList<>();
+				if (name != null) {
+					RedisJobQueue queue = queue(name);
+					int number = number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page");
+					FlowBrowser flows = this.data.flows(queue);
+					sections.add(new DashboardPages.FlowSection(queue.name(), flows.count(),
+							flows.recent((long) (number - 1) * this.pageSize, this.pageSize), number, true));
+				}
+				else {
+					for (String known : this.data.queueNames()) {
+						this.data.queue(known).map(this.data::flows).filter((flows) -> flows.count() > 0)
+							.ifPresent((flows) -> sections.add(new DashboardPages.FlowSection(known, flows.count(),
+									flows.recent(0, this.pageSize), 1, false)));
+					}
+				}
+				String live = pages.flowsUrl("/flows/live", name,
+						number(request.getParameter("page"), 1, MAX_PAGE_NUMBER, "page"));
+				page(response, 200, route.endsWith("/live") ? pages.flowsFragment(sections, live, this.pageSize)
+						: pages.flows(context, sections, live, this.pageSize));
+			}
+			case "/flow", "/flow/live" -> {
+				RedisJobQueue queue = queue(request.getParameter("queue"));
+				String id = required(request.getParameter("id"), "id");
+				FlowBrowser.Entry entry = this.data.flows(queue).get(id)
+					.orElseThrow(() -> new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name()
+							+ " (it may have finished and passed its retention)."));
+				String live = pages.flowUrl("/flow/live", queue.name(), id);
+				page(response, 200, route.endsWith("/live") ? pages.flowFragment(queue.name(), entry, live)
+						: pages.flow(context, queue.name(), entry, live));
+			}
+			case "/coordination" -> page(response, 200, pages.coordination(context, this.data.coordination()));
+			case "/coordination/live" -> page(response, 200, pages.coordinationFragment(this.data.coordination()));
 			case "/search" -> {
 				String id = required(request.getParameter("id"), "id").trim();
 				List<String> queues = this.data.find(id);
@@ -163,6 +216,41 @@ public class DashboardHandler implements HttpRequestHandler {
 		}
 	}
 
+	/** A sharded queue's page; its jobs are browsed across the shards with a cursor of per-shard offsets. */
+	private void shardedQueue(String route, HttpServletRequest request, HttpServletResponse response,
+			DashboardPages pages, ShardedQueue queue, Context context) throws IOException {
+		JobState state = state(request.getParameter("state"));
+		DashboardData.QueueRow row = this.data.row(queue);
+		if (route.equals("/queue/live")) {
+			page(response, 200, pages.queueFragment(row, state));
+			return;
+		}
+		String from = request.getParameter("from");
+		long[] cursor = null;
+		if (from != null) {
+			try {
+				cursor = Arrays.stream(from.split(",", -1)).mapToLong(Long::parseLong).toArray();
+			}
+			catch (NumberFormatException ex) {
+				throw new BadRequest(400, "'from' must be the offsets of a page's next link.");
+			}
+		}
+		boolean newestFirst = !"oldest".equals(request.getParameter("order"));
+		ShardedBrowser.Page page = new ShardedBrowser(queue).page(state, cursor, this.pageSize, newestFirst);
+		List<JobInfo> jobs = new ArrayList<>();
+		List<Integer> shardOf = new ArrayList<>();
+		for (ShardedBrowser.Entry entry : page.entries()) {
+			queue.shards().get(entry.shard()).get(entry.id()).ifPresent((info) -> {
+				jobs.add(info);
+				shardOf.add(entry.shard());
+			});
+		}
+		String next = (page.next() != null) ? Arrays.stream(page.next()).mapToObj(String::valueOf)
+			.collect(Collectors.joining(",")) : null;
+		page(response, 200, pages.shardedQueue(context, row, state, page.total(), jobs, shardOf, newestFirst,
+				cursor == null, next));
+	}
+
 	private void write(String route, HttpServletRequest request, HttpServletResponse response, DashboardPages pages)
 			throws IOException {
 		if (!this.access.canWrite(request)) {
@@ -176,7 +264,20 @@ public class DashboardHandler implements HttpRequestHandler {
 			schedule(route.substring("/schedules/".length()), request, response, pages);
 			return;
 		}
-		RedisJobQueue queue = queue(request.getParameter("queue"));
+		if (route.equals("/flow/cancel")) {
+			RedisJobQueue queue = queue(request.getParameter("queue"));
+			String id = required(request.getParameter("id"), "id");
+			if (this.data.flows(queue).get(id).isEmpty()) {
+				throw new BadRequest(404, "No batch or chain '" + id + "' in queue " + queue.name() + ".");
+			}
+			CancelResult result = queue.cancel(id);
+			logger.info("Dashboard: cancel of flow {} on queue {}: {} by {}", id, queue.name(), result, user(request));
+			redirect(response, pages.flowUrl(queue.name(), id) + "&notice=cancelled&count=1");
+			return;
+		}
+		// A sharded queue's dead letters and pause flag span its shards.
+		String name = request.getParameter("queue");
+		JobQueue queue = this.data.sharded(name).map(JobQueue.class::cast).orElseGet(() -> queue(name));
 		DeadLetterQueue dead = queue.deadLetters();
 		String notice;
 		long count = 0;
@@ -203,17 +304,17 @@ public class DashboardHandler implements HttpRequestHandler {
 				notice = "purged";
 			}
 			case "/pause" -> {
-				this.data.pause().pause(queue.name());
+				queue.pause();
 				notice = "paused";
 			}
 			case "/resume" -> {
-				this.data.pause().resume(queue.name());
+				queue.resume();
 				notice = "resumed";
 			}
 			default -> throw new BadRequest(404, "No action " + route);
 		}
 		logger.info("Dashboard: {} {} on queue {} ({} job(s)) by {}", notice, route, queue.name(), count,
-				(request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user");
+				user(request));
 		this.data.invalidate();
 		String[] ids = request.getParameterValues("id");
 		if ("job".equals(request.getParameter("back")) && ids != null && ids.length == 1) {
@@ -239,9 +340,13 @@ public class DashboardHandler implements HttpRequestHandler {
 			default -> throw new BadRequest(404, "No action " + action);
 		}
 		logger.info("Dashboard: schedule {} {} by {}", name, action,
-				(request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user");
+				user(request));
 		this.data.invalidate();
 		redirect(response, pages.schedulesUrl() + "?notice=" + action + "&count=1");
+	}
+
+	private static String user(HttpServletRequest request) {
+		return (request.getUserPrincipal() != null) ? request.getUserPrincipal().getName() : "an anonymous user";
 	}
 
 	private Context context(HttpServletRequest request) {

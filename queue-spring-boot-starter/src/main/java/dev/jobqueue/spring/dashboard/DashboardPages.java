@@ -8,10 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import dev.jobqueue.core.flow.BatchStatus;
+import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.redis.CoordinationRegistry;
+import dev.jobqueue.core.redis.CoordinationRegistry.Primitive;
 import dev.jobqueue.core.monitor.JobPage;
 import dev.jobqueue.core.monitor.MinuteCount;
 import dev.jobqueue.core.monitor.RegisteredWorker;
@@ -63,6 +68,10 @@ final class DashboardPages {
 	record Context(boolean canWrite, boolean readOnly, String csrfField, String notice) {
 	}
 
+	/** One queue's batches and chains on the flows page. */
+	record FlowSection(String queue, long total, List<FlowBrowser.Entry> entries, int page, boolean paged) {
+	}
+
 	// ---- pages
 
 	String overview(Context context, Overview overview) {
@@ -79,6 +88,36 @@ final class DashboardPages {
 
 	String queue(Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs, boolean newestFirst,
 			int pageNumber, int pageSize) {
+		Html html = queueStart(context, row, state);
+		jobList(html, context, row, state, page.total(), jobs, null, newestFirst);
+		pager(html, row.name(), state, page.total(), page.hasNext(), newestFirst, pageNumber, pageSize);
+		return end(html);
+	}
+
+	/**
+	 * A sharded queue's page: its jobs merged from every shard ({@code shardOf} says where each is), the next page
+	 * reached by the cursor {@code next} (per-shard offsets), not by number.
+	 */
+	String shardedQueue(Context context, QueueRow row, JobState state, long total, List<JobInfo> jobs,
+			List<Integer> shardOf, boolean newestFirst, boolean first, String next) {
+		Html html = queueStart(context, row, state);
+		jobList(html, context, row, state, total, jobs, shardOf, newestFirst);
+		html.raw("<nav class=\"pager\">");
+		if (!first) {
+			html.raw("<a rel=\"first\" href=\"").text(queueUrl(row.name(), state, 1, newestFirst)).raw("\">← First page</a>");
+		}
+		html.raw("<span>").text(total).raw(" jobs over ").text(row.shards().size()).raw(" shards · <a href=\"")
+			.text(queueUrl(row.name(), state, 1, !newestFirst)).raw("\">")
+			.text(newestFirst ? "show oldest first" : "show newest first").raw("</a></span>");
+		if (next != null) {
+			html.raw("<a rel=\"next\" href=\"").text(queueUrl(row.name(), state, 1, newestFirst) + "&from=" + next)
+				.raw("\">Next →</a>");
+		}
+		html.raw("</nav>");
+		return end(html);
+	}
+
+	private Html queueStart(Context context, QueueRow row, JobState state) {
 		Html html = start(row.name(), context, row.name());
 		html.raw("<div class=\"title\"><h1>Queue ").text(row.name()).raw("</h1>");
 		if (context.canWrite()) {
@@ -90,8 +129,7 @@ final class DashboardPages {
 		}
 		html.raw("</div>");
 		queueLive(html, row, state);
-		jobList(html, context, row, state, page, jobs, newestFirst, pageNumber, pageSize);
-		return end(html);
+		return html;
 	}
 
 	String queueFragment(QueueRow row, JobState state) {
@@ -205,6 +243,203 @@ final class DashboardPages {
 		return end(html);
 	}
 
+	String flows(Context context, List<FlowSection> sections, String liveUrl, int pageSize) {
+		Html html = start("Batches and chains", context, null);
+		html.raw("<h1>Batches and chains</h1>");
+		notice(html, context);
+		flowsLive(html, sections, liveUrl, pageSize);
+		return end(html);
+	}
+
+	String flowsFragment(List<FlowSection> sections, String liveUrl, int pageSize) {
+		Html html = new Html();
+		flowsLive(html, sections, liveUrl, pageSize);
+		return html.toString();
+	}
+
+	private void flowsLive(Html html, List<FlowSection> sections, String liveUrl, int pageSize) {
+		live(html, liveUrl);
+		for (FlowSection section : sections) {
+			html.raw("<h2>Queue <a href=\"").text(queueUrl(section.queue(), JobState.PENDING, 1, true)).raw("\">")
+				.text(section.queue()).raw("</a> <span class=\"count\">").text(section.total()).raw("</span></h2>");
+			html.raw("<div class=\"scroll\"><table class=\"flows\"><thead><tr><th>Id</th><th>Kind</th><th>Status</th>")
+				.raw("<th>Progress</th><th>Dispatched</th></tr></thead><tbody>");
+			for (FlowBrowser.Entry entry : section.entries()) {
+				html.raw("<tr data-flow=\"").text(entry.id()).raw("\"><td><a href=\"").text(flowUrl(section.queue(), entry.id()))
+					.raw("\"><code>").text(entry.id()).raw("</code></a></td>")
+					.tag("td", (entry.batch() != null) ? "batch" : "chain").raw("<td>").raw(flowBadge(entry)).raw("</td><td>");
+				progress(html, entry);
+				html.raw("</td>").tag("td", TIME.format(entry.dispatchedAt())).raw("</tr>");
+			}
+			if (section.entries().isEmpty()) {
+				html.raw("<tr><td colspan=\"5\">No batches or chains kept.</td></tr>");
+			}
+			html.raw("</tbody></table></div>");
+			if (section.paged()) {
+				html.raw("<nav class=\"pager\">");
+				if (section.page() > 1) {
+					html.raw("<a rel=\"prev\" href=\"").text(flowsUrl(section.queue(), section.page() - 1)).raw("\">← Previous</a>");
+				}
+				html.raw("<span>Page ").text(section.page()).raw("</span>");
+				if ((long) section.page() * pageSize < section.total()) {
+					html.raw("<a rel=\"next\" href=\"").text(flowsUrl(section.queue(), section.page() + 1)).raw("\">Next →</a>");
+				}
+				html.raw("</nav>");
+			}
+			else if (section.total() > section.entries().size()) {
+				html.raw("<p><a href=\"").text(flowsUrl(section.queue(), 1)).raw("\">All of ").text(section.queue())
+					.raw("'s batches and chains</a></p>");
+			}
+		}
+		if (sections.isEmpty()) {
+			html.raw("<p>No queue has batches or chains.</p>");
+		}
+		html.raw("</section>");
+	}
+
+	String flow(Context context, String queue, FlowBrowser.Entry entry, String liveUrl) {
+		String kind = (entry.batch() != null) ? "Batch" : "Chain";
+		Html html = start(kind + " " + entry.id(), context, queue);
+		html.raw("<div class=\"title\"><h1>").text(kind).raw(" <code>").text(entry.id()).raw("</code></h1>");
+		if (context.canWrite() && !entry.status().isFinished()) {
+			html.raw("<form method=\"post\" action=\"").text(this.base + "/flow/cancel").raw("\">").raw(context.csrfField())
+				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
+				.raw("\"><input type=\"hidden\" name=\"id\" value=\"").text(entry.id())
+				.raw("\"><button class=\"button danger\" id=\"cancel-flow\" data-confirm=\"")
+				.text("Cancel " + kind.toLowerCase() + " " + entry.id() + "? Its waiting jobs are cancelled and running ones stopped.")
+				.raw("\">Cancel</button></form>");
+		}
+		html.raw("</div>");
+		notice(html, context);
+		flowLive(html, queue, entry, liveUrl);
+		return end(html);
+	}
+
+	String flowFragment(String queue, FlowBrowser.Entry entry, String liveUrl) {
+		Html html = new Html();
+		flowLive(html, queue, entry, liveUrl);
+		return html.toString();
+	}
+
+	private void flowLive(Html html, String queue, FlowBrowser.Entry entry, String liveUrl) {
+		live(html, liveUrl);
+		html.raw("<dl class=\"facts\">");
+		fact(html, "Queue", null).raw("<a href=\"").text(flowsUrl(queue, 1)).raw("\">").text(queue).raw("</a></dd>");
+		fact(html, "Status", null).raw(flowBadge(entry)).raw("</dd>");
+		fact(html, "Dispatched", TIME.format(entry.dispatchedAt())).raw("</dd>");
+		fact(html, "Progress", null);
+		progress(html, entry);
+		html.raw("</dd>");
+		BatchStatus batch = entry.batch();
+		if (batch != null) {
+			fact(html, "Members", batch.total()).raw("</dd>");
+			fact(html, "Pending", batch.pending()).raw("</dd>");
+			fact(html, "Successful", batch.successful()).raw("</dd>");
+			fact(html, "Failed", batch.failed()).raw("</dd>");
+			fact(html, "Cancelled", batch.cancelled()).raw("</dd>");
+			fact(html, "Failures", batch.allowFailures() ? "allowed (runs to the end)" : "the first fails the batch").raw("</dd>");
+			html.raw("</dl><p class=\"hint\">Member jobs have ids <code>").text(batch.id() + ":1").raw("</code> to <code>")
+				.text(batch.id() + ":" + batch.total()).raw("</code>; search for one to open it.</p>");
+		}
+		else {
+			ChainStatus chain = entry.chain();
+			if (chain.failedStep() > 0) {
+				fact(html, "Failed step", chain.failedStep()).raw("</dd>");
+			}
+			if (chain.error() != null) {
+				fact(html, "Error", chain.error()).raw("</dd>");
+			}
+			html.raw("</dl><h2>Steps started</h2><ol class=\"steps\">");
+			for (String id : chain.jobIds()) {
+				html.raw("<li><a href=\"").text(jobUrl(queue, id)).raw("\"><code>").text(id).raw("</code></a></li>");
+			}
+			html.raw("</ol>");
+		}
+		html.raw("</section>");
+	}
+
+	String coordination(Context context, List<Primitive> primitives) {
+		Html html = start("Locks and limiters", context, null);
+		html.raw("<h1>Locks, semaphores, rate limiters and leaders</h1>");
+		coordinationLive(html, primitives);
+		return end(html);
+	}
+
+	String coordinationFragment(List<Primitive> primitives) {
+		Html html = new Html();
+		coordinationLive(html, primitives);
+		return html.toString();
+	}
+
+	private void coordinationLive(Html html, List<Primitive> primitives) {
+		live(html, coordinationUrl() + "/live");
+		html.raw("<div class=\"scroll\"><table class=\"coordination\"><thead><tr><th>Kind</th><th>Name</th><th>Held by</th>")
+			.raw("<th>Remaining</th><th>Held for</th><th>Settings</th></tr></thead><tbody>");
+		for (Primitive primitive : primitives) {
+			html.raw("<tr data-primitive=\"").text(primitive.name()).raw("\">").tag("td", primitive.kind().label())
+				.raw("<td><code>").text(primitive.name()).raw("</code></td><td class=\"holders\">");
+			if (primitive.holders().isEmpty() && primitive.kind() != CoordinationRegistry.Kind.RATE_LIMITER) {
+				html.raw("<span class=\"badge\">free</span>");
+			}
+			for (String holder : primitive.holders()) {
+				html.text(holder).raw("<br>");
+			}
+			html.raw("</td><td class=\"num\">");
+			if (primitive.limit() >= 0) {
+				html.text(primitive.remaining()).raw(" of ").text(primitive.limit());
+			}
+			html.raw("</td>").tag("td", (primitive.ttl() != null) ? seconds(primitive.ttl()) : "")
+				.tag("td", primitive.settings()).raw("</tr>");
+		}
+		if (primitives.isEmpty()) {
+			html.raw("<tr><td colspan=\"6\">None used yet: primitives are listed at their first use.</td></tr>");
+		}
+		html.raw("</tbody></table></div></section>");
+	}
+
+	private void live(Html html, String url) {
+		html.raw("<section id=\"live\" hx-get=\"").text(url).raw("\" hx-trigger=\"every ").text(this.refreshSeconds)
+			.raw("s\" hx-swap=\"outerHTML\">");
+	}
+
+	private void notice(Html html, Context context) {
+		if (context.notice() != null) {
+			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
+		}
+	}
+
+	private static void progress(Html html, FlowBrowser.Entry entry) {
+		BatchStatus batch = entry.batch();
+		if (batch != null) {
+			long done = batch.total() - batch.pending();
+			html.raw("<progress max=\"").text(Math.max(batch.total(), 1)).raw("\" value=\"").text(done).raw("\"></progress> ")
+				.raw("<span class=\"progress-text\">").text(batch.successful() + " successful · " + batch.failed() + " failed · "
+						+ batch.cancelled() + " cancelled · " + batch.pending() + " pending of " + batch.total())
+				.raw("</span>");
+		}
+		else {
+			ChainStatus chain = entry.chain();
+			int done = entry.status().isFinished() ? chain.step() : Math.max(chain.step() - 1, 0);
+			html.raw("<progress max=\"").text(chain.steps()).raw("\" value=\"").text(done).raw("\"></progress> ")
+				.raw("<span class=\"progress-text\">").text("step " + chain.step() + " of " + chain.steps()).raw("</span>");
+		}
+	}
+
+	private static String flowBadge(FlowBrowser.Entry entry) {
+		String status = entry.status().name().toLowerCase();
+		String style = switch (entry.status()) {
+			case COMPLETED, SUCCEEDED -> "state-completed";
+			case FAILED -> "state-dead";
+			case RUNNING -> "running";
+			default -> "";
+		};
+		return "<span class=\"badge " + style + "\">" + status + "</span>";
+	}
+
+	private static String seconds(Duration duration) {
+		return (duration.toMillis() < 1000) ? duration.toMillis() + " ms" : duration.toSeconds() + " s";
+	}
+
 	private void scheduleForm(Html html, Context context, String name, String action, String label, String confirm) {
 		html.raw("<form method=\"post\" action=\"").text(this.base + "/schedules/" + action).raw("\">")
 			.raw(context.csrfField()).raw("<input type=\"hidden\" name=\"name\" value=\"").text(name)
@@ -249,7 +484,9 @@ final class DashboardPages {
 		html.raw("<th>Last hour</th><th>State</th></tr></thead><tbody>");
 		for (QueueRow row : overview.queues()) {
 			html.raw("<tr data-queue=\"").text(row.name()).raw("\"><td><a href=\"")
-				.text(queueUrl(row.name(), JobState.PENDING, 1, true)).raw("\">").text(row.name()).raw("</a></td>");
+				.text(queueUrl(row.name(), JobState.PENDING, 1, true)).raw("\">").text(row.name()).raw("</a>")
+				.raw(row.shards().isEmpty() ? "" : " <span class=\"badge\">" + row.shards().size() + " shards</span>")
+				.raw("</td>");
 			for (JobState state : STATES) {
 				html.raw("<td class=\"num\" data-state=\"").text(state.id()).raw("\"><a href=\"")
 					.text(queueUrl(row.name(), state, 1, true)).raw("\">").text(count(row.stats(), state)).raw("</a></td>");
@@ -283,12 +520,28 @@ final class DashboardPages {
 				.text(count(row.stats(), tab)).raw("</b></a>");
 		}
 		html.raw("</nav>");
+		if (!row.shards().isEmpty()) {
+			html.raw("<div class=\"scroll\"><table class=\"shards\"><thead><tr><th>Shard</th>");
+			for (JobState tab : STATES) {
+				html.tag("th", label(tab));
+			}
+			html.raw("</tr></thead><tbody>");
+			for (int i = 0; i < row.shards().size(); i++) {
+				html.raw("<tr data-shard=\"").text(i + 1).raw("\"><td>").text(i + 1).raw("</td>");
+				for (JobState tab : STATES) {
+					html.raw("<td class=\"num\" data-state=\"").text(tab.id()).raw("\">").text(count(row.shards().get(i), tab))
+						.raw("</td>");
+				}
+				html.raw("</tr>");
+			}
+			html.raw("</tbody></table></div>");
+		}
 		chart(html, "Processed and failed per minute, last hour", row.minutes());
 		html.raw("</section>");
 	}
 
-	private void jobList(Html html, Context context, QueueRow row, JobState state, JobPage page, List<JobInfo> jobs,
-			boolean newestFirst, int pageNumber, int pageSize) {
+	private void jobList(Html html, Context context, QueueRow row, JobState state, long total, List<JobInfo> jobs,
+			List<Integer> shardOf, boolean newestFirst) {
 		String queue = row.name();
 		boolean dead = state == JobState.DEAD;
 		boolean selectable = dead && context.canWrite();
@@ -296,16 +549,16 @@ final class DashboardPages {
 		if (context.notice() != null) {
 			html.raw("<p class=\"notice\" role=\"status\">").text(context.notice()).raw("</p>");
 		}
-		if (dead && context.canWrite() && page.total() > 0) {
+		if (dead && context.canWrite() && total > 0) {
 			html.raw("<div class=\"actions\">");
 			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/retry").raw("\">").raw(context.csrfField())
 				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
 				.raw("\"><input type=\"hidden\" name=\"all\" value=\"true\"><button class=\"button\" id=\"retry-all\" data-confirm=\"")
-				.text("Put all " + page.total() + " dead jobs of " + queue + " back to pending?").raw("\">Retry all</button></form>");
+				.text("Put all " + total + " dead jobs of " + queue + " back to pending?").raw("\">Retry all</button></form>");
 			html.raw("<form method=\"post\" action=\"").text(this.base + "/dead/purge").raw("\">").raw(context.csrfField())
 				.raw("<input type=\"hidden\" name=\"queue\" value=\"").text(queue)
 				.raw("\"><button class=\"button danger\" id=\"purge\" data-confirm=\"")
-				.text("Delete all " + page.total() + " dead jobs of " + queue + " for good?").raw("\">Purge all</button></form>");
+				.text("Delete all " + total + " dead jobs of " + queue + " for good?").raw("\">Purge all</button></form>");
 			html.raw("</div>");
 		}
 		if (selectable) {
@@ -316,14 +569,18 @@ final class DashboardPages {
 		if (selectable) {
 			html.raw("<th><input type=\"checkbox\" data-select-all aria-label=\"Select all on this page\"></th>");
 		}
-		html.raw("<th>Id</th><th>Type</th><th>Created</th><th>Attempts</th>");
+		html.raw((shardOf != null) ? "<th>Shard</th>" : "").raw("<th>Id</th><th>Type</th><th>Created</th><th>Attempts</th>");
 		if (!TIME_LABELS.get(state).isEmpty()) {
 			html.tag("th", TIME_LABELS.get(state));
 		}
 		html.raw((dead || state == JobState.RETRYING) ? "<th>Error</th>" : "").raw("<th>Payload</th></tr></thead><tbody>");
-		for (JobInfo info : jobs) {
+		for (int n = 0; n < jobs.size(); n++) {
+			JobInfo info = jobs.get(n);
 			Job job = info.job();
 			html.raw("<tr data-job=\"").text(info.id()).raw("\">");
+			if (shardOf != null) {
+				html.raw("<td class=\"num\">").text(shardOf.get(n) + 1).raw("</td>");
+			}
 			if (selectable) {
 				html.raw("<td><input type=\"checkbox\" name=\"id\" value=\"").text(info.id()).raw("\" aria-label=\"Select\"></td>");
 			}
@@ -349,15 +606,19 @@ final class DashboardPages {
 				.raw("<button class=\"button danger\" id=\"delete-selected\" formaction=\"").text(this.base + "/dead/delete")
 				.raw("\" data-confirm=\"Delete the selected dead jobs for good?\">Delete selected</button></div></form>");
 		}
-		long pages = Math.max(1, (page.total() + pageSize - 1) / pageSize);
+	}
+
+	private void pager(Html html, String queue, JobState state, long total, boolean hasNext, boolean newestFirst,
+			int pageNumber, int pageSize) {
+		long pages = Math.max(1, (total + pageSize - 1) / pageSize);
 		html.raw("<nav class=\"pager\">");
 		if (pageNumber > 1) {
 			html.raw("<a rel=\"prev\" href=\"").text(queueUrl(queue, state, pageNumber - 1, newestFirst)).raw("\">← Previous</a>");
 		}
-		html.raw("<span>Page ").text(pageNumber).raw(" of ").text(pages).raw(" · ").text(page.total()).raw(" jobs · ");
+		html.raw("<span>Page ").text(pageNumber).raw(" of ").text(pages).raw(" · ").text(total).raw(" jobs · ");
 		html.raw("<a href=\"").text(queueUrl(queue, state, 1, !newestFirst)).raw("\">")
 			.text(newestFirst ? "show oldest first" : "show newest first").raw("</a></span>");
-		if (page.hasNext()) {
+		if (hasNext) {
 			html.raw("<a rel=\"next\" href=\"").text(queueUrl(queue, state, pageNumber + 1, newestFirst)).raw("\">Next →</a>");
 		}
 		html.raw("</nav>");
@@ -436,7 +697,8 @@ final class DashboardPages {
 			html.raw("<a class=\"crumb\" href=\"").text(queueUrl(queue, JobState.PENDING, 1, true)).raw("\">").text(queue)
 				.raw("</a>");
 		}
-		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a></nav>");
+		html.raw("<nav class=\"links\"><a href=\"").text(schedulesUrl()).raw("\">Schedules</a><a href=\"")
+			.text(flowsUrl(null, 1)).raw("\">Flows</a><a href=\"").text(coordinationUrl()).raw("\">Locks</a></nav>");
 		html.raw("<form class=\"search\" method=\"get\" action=\"").text(this.base + "/search").raw("\">")
 			.raw("<input name=\"id\" type=\"search\" placeholder=\"Job id\" aria-label=\"Job id\" maxlength=\"200\" required>")
 			.raw("<button class=\"button\">Find</button></form>")
@@ -460,6 +722,28 @@ final class DashboardPages {
 	String queueUrl(String queue, JobState state, long page, boolean newestFirst) {
 		return this.base + "/queue?name=" + Html.param(queue) + "&state=" + state.id()
 				+ ((page > 1) ? "&page=" + page : "") + (newestFirst ? "" : "&order=oldest");
+	}
+
+	String flowsUrl(String queue, int page) {
+		return flowsUrl("/flows", queue, page);
+	}
+
+	/** {@code route} is {@code /flows} or its fragment {@code /flows/live}. */
+	String flowsUrl(String route, String queue, int page) {
+		return this.base + route + ((queue != null) ? "?queue=" + Html.param(queue) + "&page=" + page : "");
+	}
+
+	String flowUrl(String queue, String id) {
+		return flowUrl("/flow", queue, id);
+	}
+
+	/** {@code route} is {@code /flow} or its fragment {@code /flow/live}. */
+	String flowUrl(String route, String queue, String id) {
+		return this.base + route + "?queue=" + Html.param(queue) + "&id=" + Html.param(id);
+	}
+
+	String coordinationUrl() {
+		return this.base + "/coordination";
 	}
 
 	String schedulesUrl() {

@@ -3,6 +3,8 @@ package dev.jobqueue.spring.dashboard;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -22,14 +24,22 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.jobqueue.core.flow.FlowStatus;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.limit.RateLimiter;
+import dev.jobqueue.core.limit.Semaphore;
+import dev.jobqueue.core.lock.DistributedLock;
+import dev.jobqueue.core.lock.Lock;
+import dev.jobqueue.core.lock.LockListener;
 import dev.jobqueue.core.monitor.WorkerRegistry;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.spring.dashboard.DashboardTestApplication.Handlers;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -45,7 +55,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = DashboardTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "jobqueue.queues.work.concurrency=2", "jobqueue.dashboard.enabled=true",
 				"jobqueue.dashboard.read-only=false", "jobqueue.dashboard.refresh-interval=2s",
-				"jobqueue.monitor.flush-interval=200ms", "jobqueue.monitor.heartbeat-interval=1s" })
+				"jobqueue.monitor.flush-interval=200ms", "jobqueue.queues.big.shards=3", "jobqueue.monitor.heartbeat-interval=1s" })
 @DirtiesContext
 class DashboardBrowserTests {
 
@@ -119,8 +129,9 @@ class DashboardBrowserTests {
 				"var c = document.querySelector('#live .chart')._uplot; "
 						+ "return c ? c.data[1].reduce(function (a, b) { return a + b; }, 0) : 0;"))
 			.longValue()).isGreaterThanOrEqualTo(5));
-		assertThat(chrome.findElement(By.cssSelector("#live .chart")).getAttribute("data-points")).isEqualTo("60");
-		assertThat(chrome.findElements(By.cssSelector("#live .chart canvas"))).isNotEmpty();
+		// Read in one script: a poll may swap the chart's element between two WebDriver calls.
+		assertThat(chrome.executeScript("var c = document.querySelector('#live .chart'); "
+				+ "return c.getAttribute('data-points') + ' ' + c.querySelectorAll('canvas').length;")).isEqualTo("60 1");
 	}
 
 	@Test
@@ -271,6 +282,124 @@ class DashboardBrowserTests {
 		finally {
 			chrome.manage().window().setSize(new Dimension(1280, 900));
 		}
+	}
+
+	@Test
+	void aBatchShowsItsProgressLiveAndIsCancelledAfterConfirmation() {
+		RedisJobQueue flowQueue = otherQueue("flows");
+		Flows flows = new Flows(flowQueue);
+		String hostile = "<script>window.owned=7</script>";
+		flows.batch().id("import-42").add("report", Map.of("n", 1)).add("report", Map.of("n", 2))
+			.add("report", Map.of("n", 3)).dispatch();
+		flows.chain().id(hostile).add("report", Map.of("step", 1)).add("report", Map.of("step", 2)).dispatch();
+
+		open("/jobqueue/flows");
+		WebElement batch = chrome.findElement(By.cssSelector("tr[data-flow='import-42']"));
+		assertThat(batch.getText()).contains("batch", "running", "0 successful · 0 failed · 0 cancelled · 3 pending of 3");
+		assertThat(chrome.findElement(By.cssSelector("table.flows")).getText()).contains(hostile, "chain", "step 1 of 2");
+		chrome.executeScript("window.notReloaded = true;");
+
+		// One member completes; the page shows it without a reload.
+		LeasedJob first = flowQueue.store().lease(1, false).jobs().get(0);
+		flowQueue.settle(first, new Outcome.Completed("{}"));
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome.findElement(By.cssSelector("tr[data-flow='import-42']"))
+			.getText().contains("1 successful · 0 failed · 0 cancelled · 2 pending of 3"));
+		assertThat(chrome.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+		Chromium.screenshot(chrome, "flows");
+
+		chrome.findElement(By.cssSelector("tr[data-flow='import-42'] a")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.id("cancel-flow")));
+		chrome.findElement(By.id("cancel-flow")).click();
+		assertThat(chrome.switchTo().alert().getText()).contains("Cancel batch import-42?");
+		chrome.switchTo().alert().dismiss();
+		assertThat(flows.batchStatus("import-42").orElseThrow().status()).isEqualTo(FlowStatus.RUNNING);
+
+		chrome.findElement(By.id("cancel-flow")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+				"Cancel requested"));
+		assertThat(chrome.findElement(By.cssSelector("dl.facts")).getText()).contains("cancelled",
+				"1 successful · 0 failed · 2 cancelled · 0 pending of 3");
+		assertThat(chrome.findElements(By.id("cancel-flow"))).isEmpty();
+		assertThat(flows.batchStatus("import-42").orElseThrow().status()).isEqualTo(FlowStatus.CANCELLED);
+		Chromium.screenshot(chrome, "batch");
+
+		open("/jobqueue/flow?queue=flows&id=" + URLEncoder.encode(hostile, StandardCharsets.UTF_8));
+		assertThat(chrome.findElement(By.tagName("h1")).getText()).isEqualTo("Chain " + hostile);
+		assertThat(chrome.findElements(By.cssSelector("main script"))).isEmpty();
+		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+	}
+
+	@Test
+	void locksSemaphoresAndLimitersShowTheirHolders() throws Exception {
+		String hostile = "<script>window.owned=8</script>";
+		try (DistributedLock locks = new DistributedLock(this.queues.redis(), "dash", LockListener.NONE)) {
+			Lock lock = locks.acquire("nightly-export", Duration.ofMinutes(5)).orElseThrow();
+			locks.acquire(hostile, Duration.ofMinutes(5)).orElseThrow();
+			new Semaphore(this.queues.redis(), "dash", "smtp", 3).acquire(Duration.ofMinutes(5)).orElseThrow();
+			new RateLimiter(this.queues.redis(), "dash", "partner-api", 100, Duration.ofHours(1), 10,
+					RateLimiter.Listener.NONE).attempt();
+
+			open("/jobqueue/coordination");
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='nightly-export']")).getText())
+				.contains("lock", "token " + lock.fencingToken());
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='smtp']")).getText()).contains("semaphore",
+					"permit", "2 of 3");
+			assertThat(chrome.findElement(By.cssSelector("tr[data-primitive='partner-api']")).getText())
+				.contains("rate limiter", "9 of 100", "burst 10");
+			assertThat(chrome.findElement(By.cssSelector("table.coordination")).getText()).contains(hostile);
+			assertThat(chrome.findElements(By.cssSelector("main script"))).isEmpty();
+			assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
+			Chromium.screenshot(chrome, "locks");
+
+			lock.release();
+			new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome
+				.findElement(By.cssSelector("tr[data-primitive='nightly-export']")).getText().contains("free"));
+		}
+	}
+
+	@Test
+	void aShardedQueueShowsPerShardCountsAndJobsFromEveryShard() {
+		ShardedQueue big = (ShardedQueue) this.queues.get("big");
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 9; i++) {
+			ids.add(big.enqueue(Job.ofJson("report", "{\"n\":" + i + "}").withDelay(Duration.ofHours(1 + i))).id());
+		}
+		String onShard2 = ids.stream().filter((id) -> big.shards().get(1).get(id).isPresent()).findFirst().orElseThrow();
+
+		open("/jobqueue");
+		assertThat(chrome.findElement(By.cssSelector("tr[data-queue='big']")).getText()).contains("3 shards");
+		// The overview may come from the last second's cache; its poll brings the new count.
+		new WebDriverWait(chrome, PATIENCE).until((driver) -> cell("big", "scheduled").getText().equals("9"));
+		open("/jobqueue/queue?name=big&state=scheduled");
+		for (int shard = 1; shard <= 3; shard++) {
+			assertThat(chrome.findElement(By.cssSelector("tr[data-shard='" + shard + "'] td[data-state='scheduled']"))
+				.getText()).isEqualTo(String.valueOf(big.statsPerShard().get(shard - 1).scheduled()));
+		}
+		List<String> newestFirst = new ArrayList<>(ids);
+		Collections.reverse(newestFirst);
+		List<WebElement> rows = chrome.findElements(By.cssSelector("table.jobs tbody tr"));
+		assertThat(rows).extracting((row) -> row.getAttribute("data-job")).containsExactlyElementsOf(newestFirst);
+		WebElement row = chrome.findElement(By.cssSelector("tr[data-job='" + onShard2 + "']"));
+		assertThat(row.findElement(By.tagName("td")).getText()).isEqualTo("2");
+		Chromium.screenshot(chrome, "sharded-queue");
+
+		// Writes span the shards: pausing the queue pauses every shard.
+		chrome.findElement(By.cssSelector(".title button")).click();
+		chrome.switchTo().alert().accept();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+				By.cssSelector(".notice[role='status']"), "Queue paused."));
+		assertThat(big.shards()).allSatisfy((shard) -> assertThat(shard.isPaused()).isTrue());
+		big.resume();
+		open("/jobqueue/queue?name=big&state=scheduled");
+		row = chrome.findElement(By.cssSelector("tr[data-job='" + onShard2 + "']"));
+
+		row.findElement(By.tagName("a")).click();
+		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("/jobqueue/job?queue=big"));
+		assertThat(chrome.findElement(By.tagName("h1")).getText()).contains(onShard2);
+		open("/jobqueue/search?id=" + onShard2);
+		assertThat(chrome.getCurrentUrl()).contains("/jobqueue/job?queue=big");
 	}
 
 	private void open(String path) {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +15,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.jobqueue.core.flow.FlowStatus;
+import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.monitor.WorkerRegistry;
@@ -56,19 +59,24 @@ class DashboardReadOnlyTests {
 		queue.enqueue(Job.ofJson("report", "{}").withId("d1"));
 		queue.settle(queue.store().lease(1, false).jobs().get(0),
 				new Outcome.Dead(new JobError("no", "java.lang.IllegalStateException", "", "w")));
+		new Flows(queue).batch().id("b1").add("report", Map.of()).dispatch();
 
-		for (String page : List.of("/ops/jobs", "/ops/jobs/queue?name=ro&state=dead", "/ops/jobs/job?queue=ro&id=d1")) {
+		for (String page : List.of("/ops/jobs", "/ops/jobs/queue?name=ro&state=dead", "/ops/jobs/job?queue=ro&id=d1",
+				"/ops/jobs/flows", "/ops/jobs/flow?queue=ro&id=b1", "/ops/jobs/coordination")) {
 			HttpResponse<String> response = get(page);
 			assertThat(response.statusCode()).as(page).isEqualTo(200);
 			assertThat(response.body()).as(page).contains("read-only").doesNotContain("method=\"post\"");
 			assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
 					(csp) -> assertThat(csp).contains("script-src 'self'"));
 		}
-		for (String action : List.of("/dead/retry", "/dead/delete", "/dead/purge", "/pause", "/resume")) {
-			HttpResponse<String> response = post("/ops/jobs" + action, "queue=ro&id=d1&all=true");
+		for (String action : List.of("/dead/retry", "/dead/delete", "/dead/purge", "/pause", "/resume",
+				"/flow/cancel")) {
+			HttpResponse<String> response = post("/ops/jobs" + action, "queue=ro&id=" + (action.startsWith("/flow") ? "b1" : "d1")
+					+ "&all=true");
 			assertThat(response.statusCode()).as(action).isEqualTo(403);
 		}
 		assertThat(queue.deadLetters().size()).isEqualTo(1);
+		assertThat(new Flows(queue).batchStatus("b1").orElseThrow().status()).isEqualTo(FlowStatus.RUNNING);
 		assertThat(get("/jobqueue").statusCode()).isEqualTo(404);
 	}
 
@@ -79,6 +87,8 @@ class DashboardReadOnlyTests {
 		assertThat(get("/ops/jobs/queue?name=default&page=-1").statusCode()).isEqualTo(400);
 		assertThat(get("/ops/jobs/queue?name=default&page=999999999").statusCode()).isEqualTo(400);
 		assertThat(get("/ops/jobs/job?queue=default&id=missing").statusCode()).isEqualTo(404);
+		assertThat(get("/ops/jobs/flow?queue=default&id=missing").statusCode()).isEqualTo(404);
+		assertThat(get("/ops/jobs/flows?queue=nope").statusCode()).isEqualTo(404);
 		assertThat(get("/ops/jobs/assets/../../application.properties").statusCode()).isEqualTo(404);
 		HttpResponse<String> reflected = get("/ops/jobs/queue?name=%3Cscript%3Ealert(1)%3C/script%3E");
 		assertThat(reflected.statusCode()).isEqualTo(404);
