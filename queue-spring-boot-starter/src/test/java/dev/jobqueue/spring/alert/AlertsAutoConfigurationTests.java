@@ -18,6 +18,12 @@ import org.springframework.mail.SimpleMailMessage;
 import dev.jobqueue.core.alert.AlertDispatcher;
 import dev.jobqueue.core.alert.Alerter;
 import dev.jobqueue.core.alert.DeadLetterAlert;
+import dev.jobqueue.core.alert.DeadLetterAlertRelay;
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.worker.Worker;
+import dev.jobqueue.spring.autoconfigure.event.JobQueueEventsAutoConfiguration;
+import dev.jobqueue.spring.queue.JobQueues;
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
 import dev.jobqueue.spring.autoconfigure.alert.JobQueueAlertProperties;
 import dev.jobqueue.spring.autoconfigure.alert.JobQueueAlertsAutoConfiguration;
@@ -31,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class AlertsAutoConfigurationTests {
 
@@ -45,7 +52,8 @@ class AlertsAutoConfigurationTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JobQueueAutoConfiguration.class,
-					JobQueueAlertsAutoConfiguration.class, JobQueueBuiltinHandlersAutoConfiguration.class))
+					JobQueueEventsAutoConfiguration.class, JobQueueAlertsAutoConfiguration.class,
+					JobQueueBuiltinHandlersAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=" + redis.server().port(), "jobqueue.worker.enabled=false");
 	}
 
@@ -90,6 +98,39 @@ class AlertsAutoConfigurationTests {
 							"Dashboard: https://ops.example.com/jobqueue/job?queue=payments&id=job-7");
 				});
 		}
+	}
+
+	@Test
+	void aJobThatDiesOnAWorkerIsAlertedFromItsDeadLetterEventOnce() throws Exception {
+		try (RecordingEndpoint webhook = new RecordingEndpoint()) {
+			runner().withPropertyValues("jobqueue.alerts.enabled=true", "jobqueue.key-prefix=alerts-relay",
+					"jobqueue.alerts.webhook.url=" + webhook.url("/dlq"))
+				.run((context) -> {
+					assertThat(context).hasSingleBean(DeadLetterAlertRelay.class);
+					RedisJobQueue queue = context.getBean(JobQueues.class).redisQueue("default");
+					Job job = Job.ofJson("charge_card", "{}").withMaxRetries(0);
+					try (Worker worker = Worker.builder(queue).handle("charge_card", Map.class, (payload, ctx) -> {
+						throw new IllegalStateException("card declined");
+					}).build().start()) {
+						queue.enqueue(job);
+						await().atMost(Duration.ofSeconds(30)).until(() -> !webhook.requests().isEmpty());
+					}
+					JsonNode alert = JsonMapper.builder().build().readTree(webhook.requests().get(0).body());
+					assertThat(alert.toString()).contains(job.id(), "charge_card", "card declined");
+					// Acknowledged once delivered: no second delivery of the same event.
+					await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+						.until(() -> webhook.requests().size() == 1);
+				});
+		}
+	}
+
+	@Test
+	void alertsWithoutEventsAreAStartUpErrorThatSaysWhichPropertyToSet() {
+		runner().withPropertyValues("jobqueue.alerts.enabled=true", "jobqueue.events.mode=none")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("jobqueue.events.mode"));
 	}
 
 	@Test

@@ -1,6 +1,9 @@
 package dev.jobqueue.spring.autoconfigure.alert;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,20 +28,26 @@ import org.springframework.mail.MailSender;
 import dev.jobqueue.core.alert.AlertDispatcher;
 import dev.jobqueue.core.alert.AlertSettings;
 import dev.jobqueue.core.alert.Alerter;
+import dev.jobqueue.core.alert.DeadLetterAlertRelay;
+import dev.jobqueue.core.event.EventStore;
+import dev.jobqueue.core.queue.EventOptions;
 import dev.jobqueue.core.alert.LogAlerter;
 import dev.jobqueue.core.alert.SlackAlerter;
 import dev.jobqueue.core.alert.WebhookAlerter;
 import dev.jobqueue.spring.alert.EmailAlerter;
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
 import dev.jobqueue.spring.autoconfigure.JobQueueProperties;
+import dev.jobqueue.spring.autoconfigure.event.JobQueueEventsAutoConfiguration;
+import dev.jobqueue.spring.autoconfigure.event.JobQueueEventsProperties;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Dead-letter alerts, on with {@code jobqueue.alerts.enabled=true}: an {@link AlertDispatcher} over every
- * {@link Alerter} bean (log; webhook, Slack and e-mail when configured; the application's own). Whatever reads
- * dead-letter events hands them to the dispatcher on its own thread. Secrets are masked in actuator either way.
+ * {@link Alerter} bean (log; webhook, Slack and e-mail when configured; the application's own), fed by a
+ * {@link DeadLetterAlertRelay} that reads dead-letter events as one node of a consumer group. Secrets are masked
+ * in actuator either way.
  */
-@AutoConfiguration(after = JobQueueAutoConfiguration.class,
+@AutoConfiguration(after = { JobQueueAutoConfiguration.class, JobQueueEventsAutoConfiguration.class },
 		afterName = { "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration",
 				"org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration" })
 @ConditionalOnClass(AlertDispatcher.class)
@@ -61,6 +70,28 @@ public class JobQueueAlertsAutoConfiguration {
 				.withFlood(properties.getFlood().getWindow(), properties.getFlood().getFirstAlerts())
 				.withRetries(properties.getRetry().getAttempts(), properties.getRetry().getBackOff());
 			return new AlertDispatcher(redis, queueProperties.getKeyPrefix(), alerters.orderedStream().toList(), settings);
+		}
+
+		@Bean(initMethod = "start", destroyMethod = "close")
+		@ConditionalOnMissingBean
+		DeadLetterAlertRelay jobQueueDeadLetterAlertRelay(ObjectProvider<EventStore> events,
+				JobQueueEventsProperties eventProperties, AlertDispatcher dispatcher) {
+			EventStore store = events.getIfAvailable();
+			if (store == null || eventProperties.getMode() == EventOptions.Mode.NONE) {
+				throw new IllegalStateException("jobqueue.alerts.enabled=true needs the queues' events: set "
+						+ "jobqueue.events.mode to all or lifecycle (it is " + eventProperties.getMode() + ")");
+			}
+			return new DeadLetterAlertRelay(store, dispatcher,
+					ProcessHandle.current().pid() + "@" + hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+		}
+
+		private static String hostName() {
+			try {
+				return InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				return "unknown-host";
+			}
 		}
 
 		@Bean
