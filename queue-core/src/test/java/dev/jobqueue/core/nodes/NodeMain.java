@@ -255,7 +255,7 @@ public final class NodeMain {
 	static void scheduler(RedisClient redis, String[] args) throws Exception {
 		String node = args[0];
 		Scheduler scheduler = new Scheduler(redis, QueueOptions.defaults(), "default", Duration.ofMillis(200),
-				Duration.ofSeconds(5), (name, fire, id, missed) -> redis.rpush("test:fires",
+				Duration.ofSeconds(8), (name, fire, id, missed) -> redis.rpush("test:fires",
 						node + " " + fire.toEpochMilli() + " " + missed));
 		scheduler.add(new Schedule("tick", FireTimes.cron("* * * * * *", java.time.ZoneId.of("UTC")), "tick", null,
 				"ticks", MisfirePolicy.FIRE_ONCE));
