@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.event.EventStore;
+import dev.jobqueue.core.event.JobEvent;
 import dev.jobqueue.core.flow.FlowBrowser;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.JobInfo;
@@ -73,6 +75,8 @@ public class DashboardData {
 
 	private final CoordinationRegistry coordination;
 
+	private volatile EventStore events;
+
 	private volatile Overview cached;
 
 	private volatile long cachedAtNanos;
@@ -88,6 +92,17 @@ public class DashboardData {
 		this.otherQueueOptions = QueueOptions.defaults().withKeyPrefix(keyPrefix).withCodec(codec);
 		this.maxAgeNanos = maxAge.toNanos();
 		this.coordination = new CoordinationRegistry(configured.redis(), keyPrefix);
+	}
+
+	/** Shows each job's event history from {@code events}; without it, job pages have none. */
+	public void setEvents(EventStore events) {
+		this.events = events;
+	}
+
+	/** A job's events, oldest first; {@code null} when the queues record none. */
+	List<JobEvent> history(String id) {
+		EventStore store = this.events;
+		return (store != null) ? store.jobEvents(id) : null;
 	}
 
 	/** The application's queues in configured order, then the other registered queues by name. */

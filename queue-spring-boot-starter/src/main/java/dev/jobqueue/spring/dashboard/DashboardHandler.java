@@ -153,7 +153,7 @@ public class DashboardHandler implements HttpRequestHandler {
 				if (sharded.isPresent()) {
 					JobInfo info = sharded.get().get(id).orElseThrow(() -> new BadRequest(404, "No job '" + id
 							+ "' in any shard of queue " + sharded.get().name() + "."));
-					page(response, 200, pages.job(context, sharded.get().name(), info));
+					page(response, 200, pages.job(context, sharded.get().name(), info, this.data.history(id)));
 					return;
 				}
 				RedisJobQueue queue = queue(request.getParameter("queue"));
@@ -162,7 +162,7 @@ public class DashboardHandler implements HttpRequestHandler {
 					throw new BadRequest(404, "No job '" + id + "' in queue " + queue.name()
 							+ " (it may have finished and passed its retention).");
 				}
-				page(response, 200, pages.job(context, queue.name(), info.get()));
+				page(response, 200, pages.job(context, queue.name(), info.get(), this.data.history(id)));
 			}
 			case "/schedules" -> page(response, 200, pages.schedules(context, this.data.schedules()));
 			case "/flows", "/flows/live" -> {

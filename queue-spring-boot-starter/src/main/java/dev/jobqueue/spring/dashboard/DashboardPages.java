@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import tools.jackson.databind.JsonNode;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.event.JobEvent;
 import dev.jobqueue.core.flow.BatchStatus;
 import dev.jobqueue.core.flow.ChainStatus;
 import dev.jobqueue.core.flow.FlowBrowser;
@@ -34,6 +38,9 @@ import tools.jackson.databind.json.JsonMapper;
  * script (the assets come from the jar), so the content security policy can forbid it. Thread-safe.
  */
 final class DashboardPages {
+
+	static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'")
+		.withZone(ZoneOffset.UTC);
 
 	static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
 		.withZone(ZoneOffset.UTC);
@@ -138,7 +145,21 @@ final class DashboardPages {
 		return html.toString();
 	}
 
-	String job(Context context, String queue, JobInfo info) {
+	/** An event's error is stored as JSON; people read its message. */
+	private static String errorMessage(String error) {
+		if (error == null) {
+			return "";
+		}
+		try {
+			JsonNode message = PayloadCodec.defaults().readTree(error).get("message");
+			return (message != null && message.isString()) ? message.asString() : error;
+		}
+		catch (RuntimeException ex) {
+			return error;
+		}
+	}
+
+	String job(Context context, String queue, JobInfo info, List<JobEvent> history) {
 		Job job = info.job();
 		Html html = start("Job " + info.id(), context, queue);
 		html.raw("<div class=\"title\"><h1>Job <code>").text(info.id()).raw("</code></h1>")
@@ -197,7 +218,24 @@ final class DashboardPages {
 				html.raw("<pre class=\"trace\" id=\"stack-trace\">").text(error.stackTrace()).raw("</pre>");
 			}
 		}
-		html.raw("<p class=\"hint\">Event history appears here once the queue records job events.</p>");
+		html.raw("<h2>History</h2>");
+		if (history == null || history.isEmpty()) {
+			html.raw("<p class=\"hint\">").text((history == null) ? "The queues record no job events (jobqueue.events.mode=none)."
+					: "No events recorded for this job (they are kept as long as the job).").raw("</p>");
+		}
+		else {
+			html.raw("<table id=\"history\"><thead><tr><th>Time</th><th>Event</th><th>Attempt</th><th>Worker</th>"
+					+ "<th>Duration</th><th>Error</th></tr></thead><tbody>");
+			for (JobEvent event : history) {
+				html.raw("<tr>").tag("td", EVENT_TIME.format(event.timestamp())).tag("td", event.kind())
+					.tag("td", (event.attempt() != null) ? event.attempt() : "")
+					.tag("td", (event.workerId() != null) ? event.workerId() : "")
+					.tag("td", (event.durationMillis() != null) ? event.durationMillis() + " ms" : "")
+					.tag("td", errorMessage(event.error()))
+					.raw("</tr>");
+			}
+			html.raw("</tbody></table>");
+		}
 		return end(html);
 	}
 

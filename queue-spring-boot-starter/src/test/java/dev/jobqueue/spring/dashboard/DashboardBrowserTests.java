@@ -170,6 +170,10 @@ class DashboardBrowserTests {
 		assertThat(work.get(id).orElseThrow().result()).isEqualTo("\"ran\"");
 		open("/jobqueue/job?queue=work&id=" + id);
 		assertThat(chrome.findElement(By.cssSelector(".badge.state-completed")).getText()).isEqualTo("completed");
+		List<String> history = chrome.findElements(By.cssSelector("#history tbody tr td:nth-child(2)")).stream()
+			.map(WebElement::getText).toList();
+		assertThat(history).startsWith("created", "started").contains("dead", "revived").endsWith("completed");
+		assertThat(chrome.findElement(By.id("history")).getText()).contains("card declined <b>boom</b>");
 	}
 
 	@Test

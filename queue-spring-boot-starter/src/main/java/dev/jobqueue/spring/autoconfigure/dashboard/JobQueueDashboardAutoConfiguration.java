@@ -21,6 +21,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 import dev.jobqueue.core.codec.PayloadCodec;
+import dev.jobqueue.core.event.EventStore;
+import dev.jobqueue.spring.autoconfigure.event.JobQueueEventsAutoConfiguration;
 import dev.jobqueue.core.monitor.QueuePause;
 import dev.jobqueue.core.monitor.ThroughputCounters;
 import dev.jobqueue.core.monitor.WorkerRegistry;
@@ -39,7 +41,8 @@ import dev.jobqueue.spring.queue.JobQueues;
  * {@code jobqueue.dashboard.read-only=false}; when the application runs Spring Security's filter chain,
  * the chain signs users in and checks CSRF tokens, and the dashboard checks the viewer and operator roles.
  */
-@AutoConfiguration(after = { JobQueueMonitorAutoConfiguration.class, JobQueueCoordinationAutoConfiguration.class })
+@AutoConfiguration(after = { JobQueueMonitorAutoConfiguration.class, JobQueueCoordinationAutoConfiguration.class,
+		JobQueueEventsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnProperty(prefix = "jobqueue.dashboard", name = "enabled", havingValue = "true")
@@ -69,10 +72,13 @@ public class JobQueueDashboardAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DashboardData jobQueueDashboardData(JobQueues queues, ThroughputCounters throughput, WorkerRegistry registry,
-			QueuePause pause, ObjectProvider<Scheduler> scheduler, JobQueueProperties properties, PayloadCodec codec) {
+			QueuePause pause, ObjectProvider<Scheduler> scheduler, ObjectProvider<EventStore> events,
+			JobQueueProperties properties, PayloadCodec codec) {
 		// One read of Redis per second at most, however many pages are open.
-		return new DashboardData(queues, throughput, registry, pause, scheduler.getIfAvailable(),
+		DashboardData data = new DashboardData(queues, throughput, registry, pause, scheduler.getIfAvailable(),
 				properties.getKeyPrefix(), codec, Duration.ofSeconds(1));
+		data.setEvents(events.getIfAvailable());
+		return data;
 	}
 
 	@Bean
