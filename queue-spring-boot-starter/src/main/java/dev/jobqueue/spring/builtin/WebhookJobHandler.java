@@ -1,6 +1,7 @@
 package dev.jobqueue.spring.builtin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,9 +67,12 @@ public class WebhookJobHandler {
 	public WebhookResult deliver(WebhookRequest request, JobContext context) throws InterruptedException {
 		HttpRequest http = request(request, context.jobId());
 		long started = System.nanoTime();
-		HttpResponse<Void> response;
+		HttpResponse<InputStream> response;
 		try {
-			response = this.client.send(http, HttpResponse.BodyHandlers.discarding());
+			// The body is not needed: closing it unread bounds the call by the timeout, which ends at the headers,
+			// whatever the endpoint sends after them (gigabytes, or a byte a minute).
+			response = this.client.send(http, HttpResponse.BodyHandlers.ofInputStream());
+			response.body().close();
 		}
 		catch (IOException ex) {
 			throw new WebhookDeliveryException(request.method() + " " + target(http.uri()) + " failed after "
@@ -110,7 +114,7 @@ public class WebhookJobHandler {
 			if (request.body() != null) {
 				builder.header("Content-Type", "application/json");
 			}
-			request.headers().forEach(builder::setHeader);
+			request.headers().forEach((name, value) -> header(builder, name, value));
 			if (this.signer != null) {
 				Map<String, String> signature = this.signer.headers(id, Instant.now(), body);
 				signature.forEach(builder::setHeader);
@@ -121,6 +125,17 @@ public class WebhookJobHandler {
 			throw new NonRetryableJobException("A webhook header is refused: " + ex.getMessage());
 		}
 		return builder.build();
+	}
+
+	/** The JDK's message for a bad header quotes its value, which may be a credential: only the name is told. */
+	private static void header(HttpRequest.Builder builder, String name, String value) {
+		try {
+			builder.setHeader(name, value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new NonRetryableJobException("A webhook header is refused (restricted name, or a line break or "
+					+ "control character in its value): " + name);
+		}
 	}
 
 	/** {@code Retry-After} as seconds or an HTTP date; {@code null} when absent or unreadable. */
