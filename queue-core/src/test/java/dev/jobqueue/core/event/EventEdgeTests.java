@@ -1,0 +1,137 @@
+package dev.jobqueue.core.event;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.StreamEntry;
+
+import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.queue.EventOptions;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.QueueKeys;
+import dev.jobqueue.core.queue.QueueOptions;
+import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.worker.JobExecutionListener;
+import dev.jobqueue.core.worker.Worker;
+import dev.jobqueue.test.RedisProxy;
+import dev.jobqueue.test.RedisServerExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Events where a job's history could disagree with its state, and streams that are trimmed or deleted. */
+class EventEdgeTests {
+
+	@RegisterExtension
+	static RedisServerExtension redis = new RedisServerExtension();
+
+	private RedisClient client;
+
+	@BeforeEach
+	void setUp() {
+		redis.server().flushAll();
+		this.client = redis.server().client();
+	}
+
+	@Test
+	void aCompletionWhoseReplyWasLostAndIsRetriedIsInTheHistoryOnce() {
+		AtomicInteger completions = new AtomicInteger();
+		try (RedisProxy proxy = RedisProxy.to(redis.server());
+				RedisClient throughProxy = RedisClient.builder().hostAndPort(proxy.hostAndPort())
+					.clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(2000).build()).build()) {
+			RedisJobQueue queue = new RedisJobQueue(throughProxy, "lost");
+			RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("lost"));
+			Job warmUp = Job.of("report", Map.of("month", "2026-10"));
+			Job job = Job.of("report", Map.of("month", "2026-11"));
+			queue.enqueue(warmUp);
+			try (Worker worker = Worker.builder(queue).listener(new JobExecutionListener() {
+
+				@Override
+				public void onCompleted(LeasedJob lease, Duration took) {
+					completions.incrementAndGet();
+				}
+
+			}).handle("report", Map.class, (payload, ctx) -> {
+				if (ctx.jobId().equals(job.id())) {
+					proxy.cutNextReply(ctx.jobId());
+				}
+			}).build().start()) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> completions.get() == 1);
+				queue.enqueue(job);
+				await().atMost(Duration.ofSeconds(30)).until(() -> completions.get() > 1);
+			}
+			assertThat(proxy.repliesCut()).isEqualTo(1);
+			assertThat(queue.get(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+			assertThat(events.jobEvents(job.id())).extracting(JobEvent::kind)
+				.containsExactly(JobEvent.CREATED, JobEvent.STARTED, JobEvent.COMPLETED);
+		}
+	}
+
+	@Test
+	void theJanitorTrimsEventsOlderThanTheirAgeAndKeepsTheNewest() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "aged",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100_000, Duration.ofSeconds(1))));
+		String key = QueueKeys.of("jobqueue", "aged").key("events");
+		for (int i = 0; i < 300; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		Job newest = Job.of("report", Map.of("n", "newest"));
+		queue.enqueue(newest);
+		queue.store().trim();
+
+		// MINID ~ drops whole stream nodes (up to 100 entries each) older than the age; the newest node stays.
+		assertThat(this.client.xlen(key)).isLessThanOrEqualTo(101);
+		List<StreamEntry> last = this.client.xrevrange(key, "+", "-", 1);
+		assertThat(last.get(0).getFields()).containsEntry("job", newest.id());
+	}
+
+	@Test
+	void aGroupSubscriptionGoesOnAfterItsStreamWasDeleted() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "deleted");
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("deleted"));
+		List<String> jobs = new CopyOnWriteArrayList<>();
+		try (EventSubscription subscription = events.subscribeGroup("g", "c1", Duration.ofSeconds(1),
+				(event) -> jobs.add(event.jobId()))) {
+			Job first = Job.of("report", Map.of("n", 1));
+			queue.enqueue(first);
+			await().atMost(Duration.ofSeconds(10)).until(() -> jobs.contains(first.id()));
+			this.client.del(QueueKeys.of("jobqueue", "deleted").key("events"));
+			Job second = Job.of("report", Map.of("n", 2));
+			queue.enqueue(second);
+			await().atMost(Duration.ofSeconds(15)).until(() -> jobs.contains(second.id()));
+		}
+	}
+
+	@Test
+	void aListenerThatAlwaysThrowsOnOneEventDoesNotHoldBackTheEventsAfterIt() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "poison");
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("poison"));
+		Job poison = Job.of("report", Map.of("n", 0));
+		List<String> delivered = new CopyOnWriteArrayList<>();
+		AtomicInteger poisonTries = new AtomicInteger();
+		try (EventSubscription subscription = events.subscribeGroup("g", "c1", Duration.ofMillis(500), (event) -> {
+			if (event.jobId().equals(poison.id())) {
+				poisonTries.incrementAndGet();
+				throw new IllegalStateException("poison");
+			}
+			delivered.add(event.jobId());
+		})) {
+			queue.enqueue(poison);
+			List<Job> after = List.of(Job.of("report", Map.of("n", 1)), Job.of("report", Map.of("n", 2)));
+			after.forEach(queue::enqueue);
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> delivered.containsAll(after.stream().map(Job::id).toList()) && poisonTries.get() >= 2);
+		}
+	}
+
+}
