@@ -8,8 +8,8 @@ Returns: { per event: { stream id, { field, value, ... } } } ]]
 local out = {}
 local history = redis.call('HGET', K_HISTORY, ARGV[1])
 if history then
-  -- The first field is the job's type.
-  for sid in string.gmatch(string.match(history, '^[^\t]*(.*)$'), '[^\t]+') do
+  -- The first field is the job's type; a progress event's id ends in 'p' (see emit).
+  for sid in string.gmatch(string.match(history, '^[^\t]*(.*)$'), '([^\tp]+)p?') do
     local entry = redis.call('XRANGE', K_EVENTS, sid, sid)
     if #entry > 0 then out[#out + 1] = entry[1] end
   end

@@ -46,7 +46,8 @@ all under one hash tag (see QueueKeys):
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
  events      stream every lifecycle step of the queue's jobs (see emit), bounded by length (MAXLEN ~) and age
- history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated: a job's history
+ history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated (of consecutive progress
+                    events only the latest, its id marked with a trailing 'p'): a job's history
                     without a scan (and its type without reading its envelope), removed with the job (forget)
  flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
                     listing (dashboard); an entry may outlive its record, readers skip those ]]
@@ -174,6 +175,12 @@ local function emit(kind, id, ...)
     if value ~= nil and value ~= '' then entry[#entry + 1] = extra[k]; entry[#entry + 1] = value end
   end
   local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
+  if kind == 'progress' then
+    -- A progress id ends in 'p', and replaces the one just before it: a job reporting progress per record would
+    -- otherwise grow its history without bound, and every event of the job rewrites the whole field.
+    history = string.match(history, '^(.*)\t[^\t]*p$') or history
+    sid = sid .. 'p'
+  end
   redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
 end
 

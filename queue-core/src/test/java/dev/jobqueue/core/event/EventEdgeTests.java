@@ -134,4 +134,25 @@ class EventEdgeTests {
 		}
 	}
 
+	@Test
+	void aJobReportingProgressThousandsOfTimesKeepsOnlyItsLatestProgressInItsHistory() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "chatty");
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("chatty"));
+		Job job = Job.of("import", Map.of("rows", 2000));
+		queue.enqueue(job);
+		try (Worker worker = Worker.builder(queue).handle("import", Map.class, (payload, ctx) -> {
+			for (int row = 1; row <= 2000; row++) {
+				ctx.updateProgress(row / 20);
+			}
+		}).build().start()) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> queue.get(job.id()).orElseThrow().state() == JobState.COMPLETED);
+		}
+		// Every report is in the stream for live subscribers; the job's history, which each of its events rewrites,
+		// keeps the run's latest one.
+		assertThat(this.client.xlen(QueueKeys.of("jobqueue", "chatty").key("events"))).isGreaterThanOrEqualTo(2003);
+		assertThat(events.jobEvents(job.id())).extracting(JobEvent::kind)
+			.containsExactly(JobEvent.CREATED, JobEvent.STARTED, JobEvent.PROGRESS, JobEvent.COMPLETED);
+		assertThat(events.jobEvents(job.id()).get(2).field("progress")).isEqualTo("100");
+	}
+
 }
