@@ -69,7 +69,10 @@ public final class AlertDispatcher implements AutoCloseable {
 			if (admission.reached().contains(alerter.name())) {
 				continue;
 			}
-			Exception failure = deliver(alerter, alert.id(), () -> alerter.send(alert));
+			// A redelivery is itself the slow retry (the stream's claim interval): one try, no back-off, so that an
+			// alerter that stays down does not hold the relay's thread for each pending alert, ahead of new ones.
+			Exception failure = deliver(alerter, alert.id(), admission.redelivered() ? 1 : this.settings.attempts(),
+					() -> alerter.send(alert));
 			if (failure == null) {
 				this.flood.reached(alert, alerter.name());
 			}
@@ -95,7 +98,7 @@ public final class AlertDispatcher implements AutoCloseable {
 		List<DeadLetterSummary> summaries = this.flood.takeEndedWindows();
 		for (DeadLetterSummary summary : summaries) {
 			for (Alerter alerter : this.alerters) {
-				Exception failure = deliver(alerter, summary.id(), () -> alerter.send(summary));
+				Exception failure = deliver(alerter, summary.id(), this.settings.attempts(), () -> alerter.send(summary));
 				if (failure != null) {
 					logger.error("The summary {} did not reach alerter '{}': {}", summary.id(), alerter.name(),
 							failure.toString());
@@ -143,11 +146,11 @@ public final class AlertDispatcher implements AutoCloseable {
 
 	}
 
-	/** Tries {@code send} up to the configured attempts; returns the last failure, or {@code null} once it worked. */
-	private Exception deliver(Alerter alerter, String id, Send send) {
+	/** Tries {@code send} up to {@code attempts} times; returns the last failure, or {@code null} once it worked. */
+	private Exception deliver(Alerter alerter, String id, int attempts, Send send) {
 		Duration wait = this.settings.backOff();
 		Exception last = null;
-		for (int attempt = 1; attempt <= this.settings.attempts(); attempt++) {
+		for (int attempt = 1; attempt <= attempts; attempt++) {
 			try {
 				send.run();
 				return null;
@@ -158,10 +161,10 @@ public final class AlertDispatcher implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				last = ex;
-				logger.warn("Alert {} did not reach alerter '{}' (try {} of {}): {}", id, alerter.name(), attempt,
-						this.settings.attempts(), ex.toString());
+				logger.warn("Alert {} did not reach alerter '{}' (try {} of {}): {}", id, alerter.name(), attempt, attempts,
+						ex.toString());
 			}
-			if (attempt < this.settings.attempts()) {
+			if (attempt < attempts) {
 				try {
 					Thread.sleep(wait.toMillis());
 				}

@@ -25,8 +25,8 @@ final class FloodControl {
 
 	private static final int WINDOWS_PER_FLUSH = 100;
 
-	/** The decision for one alert, and the alerters it already reached on an earlier delivery. */
-	record Admission(boolean send, List<String> reached) {
+	/** The decision for one alert, whether it was delivered before, and the alerters an earlier delivery reached. */
+	record Admission(boolean send, boolean redelivered, List<String> reached) {
 	}
 
 	private final UnifiedJedis redis;
@@ -53,10 +53,10 @@ final class FloodControl {
 				List.of(alert.jobType(), AlertText.error(alert.error()), Long.toString(this.window.toMillis()),
 						Integer.toString(this.firstN), Long.toString(REMEMBER.toMillis())));
 		List<String> reached = new ArrayList<>();
-		for (int i = 1; i < reply.size(); i++) {
+		for (int i = 2; i < reply.size(); i++) {
 			reached.add(String.valueOf(reply.get(i)));
 		}
-		return new Admission(RedisKeys.asLong(reply, 0) == 1, reached);
+		return new Admission(RedisKeys.asLong(reply, 0) == 1, RedisKeys.asLong(reply, 1) == 1, reached);
 	}
 
 	/** Remembers that {@code alerter} has the alert, so a redelivery skips it. */

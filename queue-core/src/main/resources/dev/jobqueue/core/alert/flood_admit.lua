@@ -9,8 +9,9 @@ KEYS: counts errors due alert
  alert   hash  'admitted' -> 1 (send) or 0 (held back), and the alerters it reached (name -> 1); expires
 ARGV[1] job type, ARGV[2] error, ARGV[3] window ms, ARGV[4] alerts sent one by one per window and type,
 ARGV[5] how long to remember the alert, ms
-Returns: {1 send / 0 held back, names of the alerters it already reached...} ]]
+Returns: {1 send / 0 held back, 1 delivered before / 0 first delivery, names of the alerters it already reached...} ]]
 local decided = redis.call('HGET', K_ALERT, 'admitted')
+local again = decided and 1 or 0
 if not decided then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -30,7 +31,7 @@ if not decided then
   redis.call('HSET', K_ALERT, 'admitted', decided)
   redis.call('PEXPIRE', K_ALERT, ARGV[5])
 end
-local reply = {tonumber(decided)}
+local reply = {tonumber(decided), again}
 for _, name in ipairs(redis.call('HKEYS', K_ALERT)) do
   if name ~= 'admitted' then
     reply[#reply + 1] = name

@@ -111,4 +111,19 @@ class AlertDispatcherTests {
 		assertThat(log.alerts).hasSize(1);
 	}
 
+	@Test
+	void aRedeliveredAlertTriesTheAlertersThatMissedItOnceWithoutBackOff() {
+		RecordingAlerter down = new RecordingAlerter("slack", Integer.MAX_VALUE);
+		AlertSettings settings = AlertSettings.defaults().withRetries(3, Duration.ofMillis(10));
+
+		assertThatExceptionOfType(AlertDeliveryException.class)
+			.isThrownBy(() -> node(settings, down).deadLettered(alert("sync", 1)));
+		assertThat(down.calls).hasValue(3);
+		// The stream redelivers it every claimAfter: that is the slow retry. Backing off again on every redelivery
+		// held the relay's only thread for each pending alert of a broken alerter, ahead of every new dead letter.
+		assertThatExceptionOfType(AlertDeliveryException.class)
+			.isThrownBy(() -> node(settings, down).deadLettered(alert("sync", 1)));
+		assertThat(down.calls).hasValue(4);
+	}
+
 }
