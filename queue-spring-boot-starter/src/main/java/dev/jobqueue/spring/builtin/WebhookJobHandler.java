@@ -3,6 +3,7 @@ package dev.jobqueue.spring.builtin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -97,7 +98,10 @@ public class WebhookJobHandler {
 			uri = URI.create(String.valueOf(request.url()).trim());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new NonRetryableJobException("The webhook URL is not a URL: " + ex.getMessage());
+			// Not the URL itself, nor the JDK's message quoting it: its path or query may hold a token.
+			String reason = (ex.getCause() instanceof URISyntaxException syntax)
+					? syntax.getReason() + " at index " + syntax.getIndex() : "unreadable";
+			throw new NonRetryableJobException("The webhook URL is not a URL: " + reason);
 		}
 		if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
 			throw new NonRetryableJobException("A webhook URL must be http or https, not " + uri.getScheme());
@@ -156,10 +160,12 @@ public class WebhookJobHandler {
 		}
 	}
 
-	/** Scheme, host, port and path: a query string may carry a token. */
+	/**
+	 * Scheme, host and port only, as the alerters show a URL: a path (Slack's, say) or query may carry a token, and
+	 * this message becomes the job's error, which alerts send on.
+	 */
 	private static String target(URI uri) {
-		return uri.getScheme() + "://" + uri.getHost() + ((uri.getPort() > 0) ? ":" + uri.getPort() : "")
-				+ ((uri.getRawPath() != null) ? uri.getRawPath() : "");
+		return uri.getScheme() + "://" + uri.getHost() + ((uri.getPort() > 0) ? ":" + uri.getPort() : "") + "/******";
 	}
 
 	private static long millisSince(long started) {

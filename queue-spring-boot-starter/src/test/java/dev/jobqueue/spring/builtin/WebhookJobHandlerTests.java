@@ -29,7 +29,7 @@ class WebhookJobHandlerTests {
 
 	private HttpServer server;
 
-	private final WebhookJobHandler handler = new WebhookJobHandler(Duration.ofSeconds(2), Duration.ofSeconds(2), null,
+	private final WebhookJobHandler handler = new WebhookJobHandler(Duration.ofSeconds(5), Duration.ofSeconds(5), null,
 			PayloadCodec.defaults());
 
 	@BeforeEach
@@ -40,6 +40,7 @@ class WebhookJobHandlerTests {
 		this.server.createContext("/trickle", (exchange) -> {
 			exchange.sendResponseHeaders(200, 0);
 			try (OutputStream body = exchange.getResponseBody()) {
+				body.flush();
 				while (!this.stop.await(100, TimeUnit.MILLISECONDS)) {
 					body.write('x');
 					body.flush();
@@ -62,7 +63,7 @@ class WebhookJobHandlerTests {
 	void anEndpointThatAnswersAndThenTricklesItsBodyForeverStillCompletesTheJob() {
 		WebhookRequest request = new WebhookRequest(
 				"http://127.0.0.1:" + this.server.getAddress().getPort() + "/trickle", "POST", Map.of(), null);
-		WebhookResult result = assertTimeoutPreemptively(Duration.ofSeconds(20),
+		WebhookResult result = assertTimeoutPreemptively(Duration.ofSeconds(30),
 				() -> this.handler.deliver(request, context("job-1")));
 		assertThat(result.status()).isEqualTo(200);
 	}
@@ -74,6 +75,23 @@ class WebhookJobHandlerTests {
 		assertThatThrownBy(() -> this.handler.deliver(request, context("job-2")))
 			.isInstanceOf(NonRetryableJobException.class)
 			.hasMessageContaining("Authorization")
+			.satisfies((ex) -> assertThat(ex.toString()).doesNotContain("s3cr3t"));
+	}
+
+	@Test
+	void aFailedDeliveryNamesTheEndpointWithoutItsPathOrQueryWhichMayHoldAToken() {
+		String base = "http://127.0.0.1:" + this.server.getAddress().getPort();
+		WebhookRequest answered404 = new WebhookRequest(base + "/services/T0/B0/s3cr3t?token=s3cr3t", "POST", Map.of(),
+				null);
+		assertThatThrownBy(() -> this.handler.deliver(answered404, context("job-3")))
+			.isInstanceOf(NonRetryableJobException.class)
+			.hasMessageContaining("answered 404")
+			.hasMessageContaining(base)
+			.satisfies((ex) -> assertThat(ex.toString()).doesNotContain("s3cr3t"));
+		WebhookRequest notAUrl = new WebhookRequest(base + "/services/s3cr3t token", "POST", Map.of(), null);
+		assertThatThrownBy(() -> this.handler.deliver(notAUrl, context("job-4")))
+			.isInstanceOf(NonRetryableJobException.class)
+			.hasMessageContaining("not a URL")
 			.satisfies((ex) -> assertThat(ex.toString()).doesNotContain("s3cr3t"));
 	}
 
