@@ -35,7 +35,7 @@ for i = #expired, 1, -1 do
         message = 'The lease expired ' .. stalls .. ' times while the job ran: each time its worker died, hung or '
           .. 'lost Redis (a poison pill)',
         type = 'dev.jobqueue.core.worker.LeaseExpiredException' })
-      emit('dead', id, 'error', error_json)
+      emit('dead', id, 'attempt', redis.call('HGET', K_ATTEMPTS, id), 'error', error_json)
       dead_letter(id, error_json, now)
       dead[#dead + 1] = id
       job_finished(id, nil, 'dead', error_json, now)

@@ -155,4 +155,21 @@ class EventEdgeTests {
 		assertThat(events.jobEvents(job.id()).get(2).field("progress")).isEqualTo("100");
 	}
 
+	@Test
+	void aPoisonPillDeadLetteredByTheReaperSaysWhichAttemptDied() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "poisonpill",
+				QueueOptions.defaults().withLeaseDuration(Duration.ofMillis(200)).withMaxStalls(0));
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("poisonpill"));
+		Job job = Job.of("report", Map.of("n", 1));
+		queue.enqueue(job);
+		assertThat(queue.store().lease(1, true).jobs()).hasSize(1);
+		// Nobody settles or extends it: the reaper finds the lease expired, past the stall limit.
+		await().atMost(Duration.ofSeconds(10)).until(() -> !queue.store().reap(10).deadLettered().isEmpty());
+
+		JobEvent dead = events.jobEvents(job.id()).get(events.jobEvents(job.id()).size() - 1);
+		assertThat(dead.kind()).isEqualTo(JobEvent.DEAD);
+		// The alert relay reports this as the job's attempts: without it, "0 attempts".
+		assertThat(dead.attempt()).isEqualTo(1);
+	}
+
 }
