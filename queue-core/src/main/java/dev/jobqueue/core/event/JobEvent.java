@@ -97,12 +97,20 @@ public record JobEvent(String id, String queue, String kind, String jobId, Strin
 		return (value == null || value.isEmpty()) ? null : value;
 	}
 
+	// A note's own fields may reuse these names with any text: unreadable is absent (the text stays in fields), never
+	// an exception that would stop every subscription at this entry.
 	private static Integer asInteger(String value) {
-		return (value == null) ? null : Integer.valueOf(value);
+		Long number = asLong(value);
+		return (number != null && number == number.intValue()) ? number.intValue() : null;
 	}
 
 	private static Long asLong(String value) {
-		return (value == null) ? null : Long.valueOf(value);
+		try {
+			return (value == null) ? null : Long.valueOf(value);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
 	}
 
 }

@@ -227,19 +227,19 @@ final class StreamReader implements Runnable {
 	}
 
 	private boolean deliver(StreamEntry entry) {
-		JobEvent event = RedisEventStore.event(this.store, entry);
 		synchronized (this.delivery) {
 			try {
-				this.listener.onEvent(event);
+				// Read inside: an entry that cannot be read fails like a listener, and the reader goes on past it.
+				this.listener.onEvent(RedisEventStore.event(this.store, entry));
 				return true;
 			}
 			catch (Exception ex) {
 				if (this.group != null) {
 					logger.warn("Event {} of {{}} failed in its listener; it stays pending and is claimed again after {} ms",
-							event.id(), this.store.tag(), this.claimAfterMillis, ex);
+							entry.getID(), this.store.tag(), this.claimAfterMillis, ex);
 				}
 				else {
-					logger.warn("Event {} of {{}} failed in its listener", event.id(), this.store.tag(), ex);
+					logger.warn("Event {} of {{}} failed in its listener", entry.getID(), this.store.tag(), ex);
 				}
 				return false;
 			}

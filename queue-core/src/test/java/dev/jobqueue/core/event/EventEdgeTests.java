@@ -172,4 +172,29 @@ class EventEdgeTests {
 		assertThat(dead.attempt()).isEqualTo(1);
 	}
 
+	@Test
+	void aNoteWithAFieldNamedLikeANumericOneDoesNotStopSubscriptionsOrTheJobsHistory() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "noted");
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("noted"));
+		Job noted = Job.of("report", Map.of("n", 1));
+		queue.enqueue(noted);
+		List<String> broadcast = new CopyOnWriteArrayList<>();
+		List<String> grouped = new CopyOnWriteArrayList<>();
+		try (EventSubscription one = events.subscribe((event) -> broadcast.add(event.kind() + " " + event.jobId()));
+				EventSubscription two = events.subscribeGroup("g", "c1", Duration.ofMillis(500),
+						(event) -> grouped.add(event.kind() + " " + event.jobId()))) {
+			events.append("noted", noted.id(), "review", Map.of("attempt", "first", "ms", "soon"));
+			Job next = Job.of("report", Map.of("n", 2));
+			queue.enqueue(next);
+			await().atMost(Duration.ofSeconds(15)).until(() -> broadcast.contains("created " + next.id())
+					&& grouped.contains("created " + next.id()));
+			assertThat(broadcast).contains("user " + noted.id());
+			assertThat(grouped).contains("user " + noted.id());
+		}
+		JobEvent note = events.jobEvents(noted.id()).get(1);
+		assertThat(note.kind()).isEqualTo(JobEvent.USER);
+		assertThat(note.attempt()).isNull();
+		assertThat(note.field("attempt")).isEqualTo("first");
+	}
+
 }
