@@ -25,7 +25,7 @@ public interface EventStore {
 	/**
 	 * Delivers every event written from now on, in every JVM that subscribes (broadcast). After a connection loss
 	 * or a Redis restart it reads on from the last event it delivered: none lost or repeated while the stream still
-	 * holds it.
+	 * holds it. An event its listener throws on is logged and passed over, not delivered again.
 	 */
 	EventSubscription subscribe(EventListener listener);
 
@@ -33,7 +33,8 @@ public interface EventStore {
 	 * Delivers each event written from the group's creation on to one consumer of {@code group} (a Redis consumer
 	 * group), at least once: an event is acknowledged only when the listener returns, and one left unacknowledged
 	 * (the listener threw, or its JVM died) is claimed again by a consumer of the group once idle for a while.
-	 * {@code consumer} names this member, e.g. the host and process.
+	 * An event its listener always throws on is delivered again at that pace without end (there is no give-up), but
+	 * does not hold back the events after it. {@code consumer} names this member, e.g. the host and process.
 	 */
 	EventSubscription subscribeGroup(String group, String consumer, EventListener listener);
 
