@@ -8,9 +8,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import dev.jobqueue.core.monitor.QueuePause;
+import dev.jobqueue.core.queue.JobQueue;
 
-/** {@code jobqueue pause <queue>} and {@code jobqueue resume <queue>}: set or clear the queue's paused flag. */
+/**
+ * {@code jobqueue pause <queue>} and {@code jobqueue resume <queue>}: set or clear the queue's paused flag (every
+ * shard's, for a queue named with {@code --shards}).
+ */
 abstract class PauseCommand implements Callable<Integer> {
 
 	@ParentCommand
@@ -27,8 +30,15 @@ abstract class PauseCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		QueuePause flag = new QueuePause(this.cli.redis(), this.cli.prefix);
-		boolean changed = pauses() ? flag.pause(this.queue) : flag.resume(this.queue);
+		// A queue named with --shards is every shard of it.
+		JobQueue target = this.cli.queue(this.queue);
+		boolean changed = pauses() != target.isPaused();
+		if (pauses()) {
+			target.pause();
+		}
+		else {
+			target.resume();
+		}
 		Output output = this.cli.output(this.spec);
 		if (output.isJson()) {
 			output.json(Output.object().put("queue", this.queue).put("paused", pauses()).put("changed", changed));

@@ -171,6 +171,11 @@ class JobQueueCliTests {
 		assertThat(cli("pause", "emails").out()).contains("was already paused");
 		assertThat(cli("--json", "resume", "emails").json().get("changed").asBoolean()).isTrue();
 		assertThat(pause.isPaused("emails")).isFalse();
+
+		assertThat(cli("--shards", "wide=3", "pause", "wide").out()).contains("Queue wide is now paused.");
+		assertThat(List.of("wide#0", "wide#1", "wide#2")).allSatisfy((shard) -> assertThat(pause.isPaused(shard)).isTrue());
+		assertThat(cli("--shards", "wide=3", "resume", "wide").out()).contains("Queue wide is now running.");
+		assertThat(List.of("wide#0", "wide#1", "wide#2")).allSatisfy((shard) -> assertThat(pause.isPaused(shard)).isFalse());
 	}
 
 	@Test

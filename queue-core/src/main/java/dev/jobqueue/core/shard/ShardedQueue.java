@@ -149,7 +149,6 @@ public final class ShardedQueue implements JobQueue {
 		return this.shards.size();
 	}
 
-	/** The shards, in order. */
 	/** Pauses every shard. */
 	@Override
 	public void pause() {
@@ -167,6 +166,7 @@ public final class ShardedQueue implements JobQueue {
 		return this.shards.stream().allMatch(RedisJobQueue::isPaused);
 	}
 
+	/** The shards, in order. */
 	public List<RedisJobQueue> shards() {
 		return this.shards;
 	}

@@ -155,18 +155,8 @@ local function last_arg()
   return #ARGV
 end
 
---[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
-makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
-or '' value leaves its field out. ]]
-local function emit(kind, id, ...)
-  if not event_mode then event_settings() end
-  if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
-  -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
-  local history = redis.call('HGET', K_HISTORY, id)
-  if not history then
-    local envelope = redis.call('HGET', K_JOBS, id)
-    history = envelope and string.match(envelope, '^[^\t]*') or ''
-  end
+-- Appends one event of job id to the stream and its id to the job's history ('type TAB sid TAB sid ...').
+local function append_event(kind, id, history, ...)
   local entry = { 'event', kind, 'job', id, 'type', string.match(history, '^[^\t]*') }
   if event_worker ~= '' then entry[#entry + 1] = 'worker'; entry[#entry + 1] = event_worker end
   local extra = { ... }
@@ -182,6 +172,21 @@ local function emit(kind, id, ...)
     sid = sid .. 'p'
   end
   redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
+end
+
+--[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
+makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
+or '' value leaves its field out. ]]
+local function emit(kind, id, ...)
+  if not event_mode then event_settings() end
+  if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
+  -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
+  local history = redis.call('HGET', K_HISTORY, id)
+  if not history then
+    local envelope = redis.call('HGET', K_JOBS, id)
+    history = envelope and string.match(envelope, '^[^\t]*') or ''
+  end
+  append_event(kind, id, history, ...)
 end
 
 -- The attempt a settled lease ran (attempts ended before it, plus it) and how long it ran: a lease's fencing
@@ -244,7 +249,12 @@ end
 local function add_job(id, envelope, p, due, now, ready_ids)
   if redis.call('HSETNX', K_JOBS, id, envelope) == 0 then return -1 end
   if p ~= 0 then redis.call('HSET', K_PRIORITIES, id, p) end
-  emit('created', id, 'due', (due and due > now) and string.format('%.0f', due) or nil)
+  if not event_mode then event_settings() end
+  if event_mode ~= 'n' then
+    -- A new job's history starts here: its type is at hand in the envelope, so nothing is read back.
+    append_event('created', id, string.match(envelope, '^[^\t]*'), 'due',
+      (due and due > now) and string.format('%.0f', due) or nil)
+  end
   if due and due > now then
     redis.call('ZADD', K_SCHEDULED, due, id)
     return 0

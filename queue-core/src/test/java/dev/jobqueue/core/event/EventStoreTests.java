@@ -19,6 +19,7 @@ import redis.clients.jedis.resps.StreamEntry;
 import dev.jobqueue.core.job.BackOff;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.nodes.Node;
 import dev.jobqueue.core.queue.EventOptions;
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.queue.QueueOptions;
@@ -193,6 +194,21 @@ class EventStoreTests {
 		List<String> all = new ArrayList<>(byConsumer.get("a"));
 		all.addAll(byConsumer.get("b"));
 		assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+	}
+
+	@Test
+	void twoJvmsInOneGroupSeeEachEventOnceBetweenThem() throws Exception {
+		try (Node a = Node.start("event-group", redis.server().port(), "a", QUEUE);
+				Node b = Node.start("event-group", redis.server().port(), "b", QUEUE)) {
+			await().atMost(Duration.ofSeconds(120)).until(() -> this.client.llen("test:ready") == 2);
+			enqueue(300);
+
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> this.client.llen("test:seen:a") + this.client.llen("test:seen:b") >= 300);
+			List<String> all = new ArrayList<>(this.client.lrange("test:seen:a", 0, -1));
+			all.addAll(this.client.lrange("test:seen:b", 0, -1));
+			assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+		}
 	}
 
 	@Test

@@ -11,6 +11,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
+import dev.jobqueue.core.event.EventSubscription;
+import dev.jobqueue.core.event.RedisEventStore;
 import dev.jobqueue.core.lock.DistributedLock;
 import dev.jobqueue.core.lock.FencedStore;
 import dev.jobqueue.core.lock.Lock;
@@ -55,6 +57,7 @@ public final class NodeMain {
 			case "limiter" -> limiter(redis, rest);
 			case "leader" -> leader(redis, rest);
 			case "scheduler" -> scheduler(redis, rest);
+			case "event-group" -> eventGroup(redis, rest);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -252,6 +255,16 @@ public final class NodeMain {
 	 * {@code <node>}: runs schedule "tick" (every second, fire-once) on queue "ticks" until killed; each
 	 * job it enqueues goes to "test:fires" as "node fire-ms missed?".
 	 */
+	/** {@code <node> <queue>}: a member of consumer group "g" of the queue's events, recording each it gets. */
+	static void eventGroup(RedisClient redis, String[] args) throws Exception {
+		String node = args[0];
+		try (EventSubscription subscription = RedisEventStore.of(redis, "jobqueue", List.of(args[1]))
+			.subscribeGroup("g", node, (event) -> redis.rpush("test:seen:" + node, event.id()))) {
+			redis.rpush("test:ready", node);
+			Thread.sleep(Long.MAX_VALUE);
+		}
+	}
+
 	static void scheduler(RedisClient redis, String[] args) throws Exception {
 		String node = args[0];
 		Scheduler scheduler = new Scheduler(redis, QueueOptions.defaults(), "default", Duration.ofMillis(200),

@@ -13,9 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -60,6 +63,11 @@ import static org.awaitility.Awaitility.await;
 class DashboardBrowserTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	/** A wait that looks again when htmx swapped the element it was reading (live updates do, any time). */
+	private static FluentWait<WebDriver> patiently() {
+		return new WebDriverWait(chrome, PATIENCE).ignoring(StaleElementReferenceException.class);
+	}
 
 	private static ChromeDriver chrome;
 
@@ -139,13 +147,13 @@ class DashboardBrowserTests {
 		RedisJobQueue live = otherQueue("live");
 		live.enqueue(Job.ofJson("report", "{}"));
 		open("/jobqueue");
-		assertThat(cell("live", "pending").getText()).isEqualTo("1");
+		patiently().until((driver) -> cell("live", "pending").getText().equals("1"));
 		chrome.executeScript("window.notReloaded = true;");
 
 		live.enqueue(Job.ofJson("report", "{}"));
 		live.enqueue(Job.ofJson("report", "{}"));
 
-		new WebDriverWait(chrome, PATIENCE).until((driver) -> cell("live", "pending").getText().equals("3"));
+		patiently().until((driver) -> cell("live", "pending").getText().equals("3"));
 		assertThat(chrome.executeScript("return window.notReloaded === true;")).isEqualTo(true);
 	}
 
@@ -164,7 +172,7 @@ class DashboardBrowserTests {
 		Chromium.screenshot(chrome, "dead-letters");
 		chrome.findElement(By.id("retry-selected")).click();
 
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
 				"1 job(s) put back to pending."));
 		await().atMost(PATIENCE).until(() -> work.get(id).orElseThrow().state() == JobState.COMPLETED);
 		assertThat(work.get(id).orElseThrow().result()).isEqualTo("\"ran\"");
@@ -190,7 +198,7 @@ class DashboardBrowserTests {
 
 		chrome.findElement(By.id("purge")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
 				"1 dead job(s) deleted."));
 		assertThat(purge.deadLetters().size()).isZero();
 	}
@@ -231,16 +239,16 @@ class DashboardBrowserTests {
 
 		row.findElement(By.cssSelector("button[data-action='trigger']")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
 				"Schedule run"));
 		await().atMost(PATIENCE).until(() -> this.handlers.reports.get() == before + 1);
 
 		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='pause']")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(
 				By.cssSelector("tr[data-schedule='nightly']"), "paused"));
 		chrome.findElement(By.cssSelector("tr[data-schedule='nightly'] button[data-action='resume']")).click();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(
 				By.cssSelector("tr[data-schedule='nightly']"), "active"));
 		Chromium.screenshot(chrome, "schedules");
 	}
@@ -252,7 +260,7 @@ class DashboardBrowserTests {
 		WebElement search = chrome.findElement(By.name("id"));
 		search.sendKeys(id);
 		search.submit();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("/jobqueue/job?queue=work"));
+		patiently().until(ExpectedConditions.urlContains("/jobqueue/job?queue=work"));
 		assertThat(chrome.findElement(By.id("payload")).getText()).contains("\"find\" : \"me\"");
 	}
 
@@ -267,7 +275,7 @@ class DashboardBrowserTests {
 		assertThat(rows).hasSize(25);
 		assertThat(rows.get(0).getAttribute("data-job")).isEqualTo("job-29");
 		chrome.findElement(By.cssSelector("a[rel='next']")).click();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("page=2"));
+		patiently().until(ExpectedConditions.urlContains("page=2"));
 		assertThat(chrome.findElements(By.cssSelector("table.jobs tbody tr"))).extracting((row) -> row.getAttribute("data-job"))
 			.containsExactly("job-04", "job-03", "job-02", "job-01", "job-00");
 	}
@@ -306,14 +314,14 @@ class DashboardBrowserTests {
 		// One member completes; the page shows it without a reload.
 		LeasedJob first = flowQueue.store().lease(1, false).jobs().get(0);
 		flowQueue.settle(first, new Outcome.Completed("{}"));
-		new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome.findElement(By.cssSelector("tr[data-flow='import-42']"))
+		patiently().until((driver) -> chrome.findElement(By.cssSelector("tr[data-flow='import-42']"))
 			.getText().contains("1 successful · 0 failed · 0 cancelled · 2 pending of 3"));
 		assertThat(chrome.executeScript("return window.notReloaded === true;")).isEqualTo(true);
 		assertThat(chrome.executeScript("return typeof window.owned;")).isEqualTo("undefined");
 		Chromium.screenshot(chrome, "flows");
 
 		chrome.findElement(By.cssSelector("tr[data-flow='import-42'] a")).click();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.presenceOfElementLocated(By.id("cancel-flow")));
+		patiently().until(ExpectedConditions.presenceOfElementLocated(By.id("cancel-flow")));
 		chrome.findElement(By.id("cancel-flow")).click();
 		assertThat(chrome.switchTo().alert().getText()).contains("Cancel batch import-42?");
 		chrome.switchTo().alert().dismiss();
@@ -321,7 +329,7 @@ class DashboardBrowserTests {
 
 		chrome.findElement(By.id("cancel-flow")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
 				"Cancel requested"));
 		assertThat(chrome.findElement(By.cssSelector("dl.facts")).getText()).contains("cancelled",
 				"1 successful · 0 failed · 2 cancelled · 0 pending of 3");
@@ -358,7 +366,7 @@ class DashboardBrowserTests {
 			Chromium.screenshot(chrome, "locks");
 
 			lock.release();
-			new WebDriverWait(chrome, PATIENCE).until((driver) -> chrome
+			patiently().until((driver) -> chrome
 				.findElement(By.cssSelector("tr[data-primitive='nightly-export']")).getText().contains("free"));
 		}
 	}
@@ -375,7 +383,7 @@ class DashboardBrowserTests {
 		open("/jobqueue");
 		assertThat(chrome.findElement(By.cssSelector("tr[data-queue='big']")).getText()).contains("3 shards");
 		// The overview may come from the last second's cache; its poll brings the new count.
-		new WebDriverWait(chrome, PATIENCE).until((driver) -> cell("big", "scheduled").getText().equals("9"));
+		patiently().until((driver) -> cell("big", "scheduled").getText().equals("9"));
 		open("/jobqueue/queue?name=big&state=scheduled");
 		for (int shard = 1; shard <= 3; shard++) {
 			assertThat(chrome.findElement(By.cssSelector("tr[data-shard='" + shard + "'] td[data-state='scheduled']"))
@@ -392,7 +400,7 @@ class DashboardBrowserTests {
 		// Writes span the shards: pausing the queue pauses every shard.
 		chrome.findElement(By.cssSelector(".title button")).click();
 		chrome.switchTo().alert().accept();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+		patiently().until(ExpectedConditions.textToBePresentInElementLocated(
 				By.cssSelector(".notice[role='status']"), "Queue paused."));
 		assertThat(big.shards()).allSatisfy((shard) -> assertThat(shard.isPaused()).isTrue());
 		big.resume();
@@ -400,7 +408,7 @@ class DashboardBrowserTests {
 		row = chrome.findElement(By.cssSelector("tr[data-job='" + onShard2 + "']"));
 
 		row.findElement(By.tagName("a")).click();
-		new WebDriverWait(chrome, PATIENCE).until(ExpectedConditions.urlContains("/jobqueue/job?queue=big"));
+		patiently().until(ExpectedConditions.urlContains("/jobqueue/job?queue=big"));
 		assertThat(chrome.findElement(By.tagName("h1")).getText()).contains(onShard2);
 		open("/jobqueue/search?id=" + onShard2);
 		assertThat(chrome.getCurrentUrl()).contains("/jobqueue/job?queue=big");
@@ -408,7 +416,7 @@ class DashboardBrowserTests {
 
 	private void open(String path) {
 		chrome.get("http://localhost:" + this.port + path);
-		new WebDriverWait(chrome, PATIENCE).until((driver) -> "complete".equals(chrome.executeScript("return document.readyState")));
+		patiently().until((driver) -> "complete".equals(chrome.executeScript("return document.readyState")));
 	}
 
 	private static WebElement cell(String queue, String state) {
