@@ -10,7 +10,8 @@ import dev.jobqueue.core.event.EventSubscription;
  * Publishes every event of the queues to this application's listeners ({@code @EventListener} on
  * {@link JobCompletedEvent} and friends), from a broadcast subscription started with the context: each JVM gets
  * every event written while it runs, in order per queue, on the subscription's thread. A listener's exception is
- * logged and does not stop the others.
+ * logged and does not stop the subscription; but Spring's multicaster (without an error handler) stops at it, so
+ * listeners after the throwing one miss that event: a listener that must not miss events catches its own.
  */
 public class ApplicationEventBridge implements SmartLifecycle {
 
