@@ -140,19 +140,31 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	/**
 	 * Stores after the commit; a failure then reaches the code that committed (the data is committed, the job
-	 * is not stored) and is logged, as the dispatching code has returned already.
+	 * is not stored) and is logged, as the dispatching code has returned already. A dispatch from another
+	 * synchronization's {@code afterCommit} registers too late for that phase: Spring runs it only at
+	 * completion, so it stores there.
 	 */
 	private static void afterCommit(String what, Runnable store) {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
+			private boolean ran;
+
 			@Override
 			public void afterCommit() {
+				this.ran = true;
 				try {
 					store.run();
 				}
 				catch (RuntimeException ex) {
 					logger.error("{} not stored after the transaction committed: {}", what, ex.getMessage());
 					throw ex;
+				}
+			}
+
+			@Override
+			public void afterCompletion(int status) {
+				if (status == STATUS_COMMITTED && !this.ran) {
+					afterCommit();
 				}
 			}
 
