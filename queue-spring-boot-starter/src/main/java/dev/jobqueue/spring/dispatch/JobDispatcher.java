@@ -99,7 +99,7 @@ public interface JobDispatcher {
 
 	/**
 	 * The job with this id, on whichever configured queue holds it, without naming the queue; empty when no
-	 * queue keeps it.
+	 * queue keeps it; an {@link IllegalStateException} naming the queues when several hold a job with this id.
 	 */
 	default Optional<JobRef> find(String id) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot find jobs by id");

@@ -183,8 +183,14 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 				}
 				pipeline.sync();
 			}
-			return replies.stream().filter((reply) -> reply.getValue().get()).findFirst()
-				.map((reply) -> new JobRef(id, reply.getKey(), false, null, this));
+			Set<String> holders = new TreeSet<>();
+			replies.stream().filter((reply) -> reply.getValue().get()).forEach((reply) -> holders.add(reply.getKey()));
+			if (holders.size() > 1) {
+				// Ids are unique per queue only: a caller-chosen id may be on several, and picking one would be a guess.
+				throw new IllegalStateException("Job id " + id + " is held by queues " + holders
+						+ ": look it up on its queue");
+			}
+			return holders.stream().findFirst().map((queue) -> new JobRef(id, queue, false, null, this));
 		});
 	}
 

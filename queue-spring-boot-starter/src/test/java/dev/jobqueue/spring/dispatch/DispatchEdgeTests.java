@@ -22,9 +22,10 @@ import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** Dispatches inside transactions at the edges: from another after-commit callback, ids on two queues. */
-class AfterCommitEdgeTests {
+class DispatchEdgeTests {
 
 	@RegisterExtension
 	static RedisServerExtension redis = new RedisServerExtension();
@@ -50,6 +51,18 @@ class AfterCommitEdgeTests {
 
 					}));
 			assertThat(ref.get().info()).as("job dispatched from an afterCommit callback").isPresent();
+		});
+	}
+
+	@Test
+	void findingAnIdThatTwoQueuesHoldNamesBothInsteadOfPickingOne() {
+		this.runner.run((context) -> {
+			JobDispatcher dispatcher = context.getBean(JobDispatcher.class);
+			dispatcher.dispatch("a", "x", DispatchOptions.onQueue("default").id("order-1"));
+			dispatcher.dispatch("a", "x", DispatchOptions.onQueue("emails").id("order-1"));
+			assertThatIllegalStateException().isThrownBy(() -> dispatcher.find("order-1"))
+				.withMessageContaining("[default, emails]");
+			assertThat(dispatcher.find("order-2")).isEmpty();
 		});
 	}
 
