@@ -1,8 +1,5 @@
 package dev.jobqueue.spring.observation;
 
-import java.util.Map;
-import java.util.Optional;
-
 import brave.Tracing;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
@@ -16,8 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jobqueue.core.job.Job;
-import dev.jobqueue.core.job.JobContext;
-import dev.jobqueue.core.job.StopReason;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +38,7 @@ class MalformedTraceContextTests {
 			.observationHandler(new PropagatingReceiverTracingObservationHandler<>(this.tracer,
 					new BravePropagator(this.tracing)));
 		Job job = Job.ofJson("t", "{}").withQueue("default").withMetadata("traceparent", traceparent);
-		Object result = new JobObservations(registry).invoke(job, new Context(job), () -> this.tracer.currentSpan());
+		Object result = new JobObservations(registry).invoke(job, new TestJobContext(job), () -> this.tracer.currentSpan());
 		assertThat(result).as("the attempt's span").isNotNull();
 	}
 
@@ -55,47 +50,9 @@ class MalformedTraceContextTests {
 					new BravePropagator(this.tracing)));
 		Job job = Job.ofJson("t", "{}").withQueue("default")
 			.withMetadata("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-		Object traceId = new JobObservations(registry).invoke(job, new Context(job),
+		Object traceId = new JobObservations(registry).invoke(job, new TestJobContext(job),
 				() -> this.tracer.currentSpan().context().traceId());
 		assertThat(traceId).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-	}
-
-	private record Context(Job job) implements JobContext {
-
-		@Override
-		public String jobId() {
-			return "j1";
-		}
-
-		@Override
-		public String type() {
-			return this.job.type();
-		}
-
-		@Override
-		public String queue() {
-			return this.job.queue();
-		}
-
-		@Override
-		public int attempt() {
-			return 1;
-		}
-
-		@Override
-		public Map<String, String> metadata() {
-			return this.job.metadata();
-		}
-
-		@Override
-		public Optional<StopReason> stopReason() {
-			return Optional.empty();
-		}
-
-		@Override
-		public void updateProgress(int progress) {
-		}
-
 	}
 
 }
