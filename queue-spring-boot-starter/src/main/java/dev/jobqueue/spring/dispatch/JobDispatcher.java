@@ -105,7 +105,10 @@ public interface JobDispatcher {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot find jobs by id");
 	}
 
-	/** The queue a job of {@code type} goes to with these options: theirs, else its route, else its handler's, else the default queue. */
+	/**
+	 * The queue a job of {@code type} goes to with these options: theirs, else its route, else its handler's, else
+	 * the default queue; an {@link IllegalArgumentException} for a type that dispatch would refuse as unknown.
+	 */
 	default String queueFor(String type, DispatchOptions options) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not route jobs itself");
 	}

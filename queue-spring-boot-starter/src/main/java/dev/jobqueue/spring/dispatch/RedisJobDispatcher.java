@@ -332,7 +332,6 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	private Job job(String type, Object payload, DispatchOptions options) {
-		checkKnown(type);
 		Job job = Job.of(type, payload, this.codec);
 		job = job.withQueue(queueFor(type, options));
 		if (options.id() != null) {
@@ -361,6 +360,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public String queueFor(String type, DispatchOptions options) {
+		checkKnown(type);
 		if (options.queue() != null) {
 			return options.queue();
 		}

@@ -19,6 +19,7 @@ import dev.jobqueue.spring.test.KitTestApplication.PaymentDeclined;
 import dev.jobqueue.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @JobQueueTest(classes = KitTestApplication.class,
@@ -66,6 +67,13 @@ class JobQueueTesterTests {
 	}
 
 	@Test
+	void anUnknownTypeIsRefusedAsTheApplicationsDispatcherRefusesIt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.dispatcher.dispatch("invoize", new Order("o-1", 10)))
+			.withMessageStartingWith("Unknown job type 'invoize'");
+		this.jobs.dispatched().isNothingDispatched();
+	}
+
+	@Test
 	void typeCountQueueDelayAndPayloadAreAsserted() {
 		this.dispatcher.dispatchAfter(Duration.ofMinutes(5), "invoice", new Order("o-1", 10));
 
@@ -80,12 +88,12 @@ class JobQueueTesterTests {
 	}
 
 	@Test
-	void theQueueOfADispatchIsTheOptionsElseTheHandlersElseTheDefault() {
+	void theQueueOfADispatchIsTheOptionsElseTheHandlers() {
 		this.dispatcher.dispatch("invoice", new Order("o-1", 1), DispatchOptions.onQueue("default"));
-		this.dispatcher.dispatch("unknown_type", Map.of());
+		this.dispatcher.dispatch("charge", new Order("o-2", 1));
 
 		this.jobs.dispatched().hasDispatched("invoice").onQueue("default");
-		this.jobs.dispatched().hasDispatched("unknown_type").onQueue("default");
+		this.jobs.dispatched().hasDispatched("charge").onQueue("billing");
 	}
 
 	@Test
