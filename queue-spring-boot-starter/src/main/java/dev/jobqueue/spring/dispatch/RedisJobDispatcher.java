@@ -140,35 +140,72 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	/**
 	 * Stores after the commit; a failure then reaches the code that committed (the data is committed, the job
-	 * is not stored) and is logged, as the dispatching code has returned already. A dispatch from another
-	 * synchronization's {@code afterCommit} registers too late for that phase: Spring runs it only at
-	 * completion, so it stores there.
+	 * is not stored) and is logged, as the dispatching code has returned already. One synchronization per
+	 * transaction holds all its stores, so that one failing store does not keep the others from being tried
+	 * and logged (Spring stops calling synchronizations at the first that throws).
 	 */
-	private static void afterCommit(String what, Runnable store) {
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+	private void afterCommit(String what, Runnable store) {
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof StoresAfterCommit stores && stores.dispatcher == this && !stores.ran) {
+				stores.add(what, store);
+				return;
+			}
+		}
+		StoresAfterCommit stores = new StoresAfterCommit(this);
+		stores.add(what, store);
+		TransactionSynchronizationManager.registerSynchronization(stores);
+	}
 
-			private boolean ran;
+	/**
+	 * The stores one transaction's dispatches wait to run. A dispatch from another synchronization's
+	 * {@code afterCommit} registers too late for that phase: Spring runs it only at completion, so it stores there.
+	 */
+	private static final class StoresAfterCommit implements TransactionSynchronization {
 
-			@Override
-			public void afterCommit() {
-				this.ran = true;
+		private final RedisJobDispatcher dispatcher;
+
+		private final Map<Runnable, String> stores = new LinkedHashMap<>();
+
+		private boolean ran;
+
+		StoresAfterCommit(RedisJobDispatcher dispatcher) {
+			this.dispatcher = dispatcher;
+		}
+
+		void add(String what, Runnable store) {
+			this.stores.put(store, what);
+		}
+
+		@Override
+		public void afterCommit() {
+			this.ran = true;
+			RuntimeException failure = null;
+			for (Map.Entry<Runnable, String> store : this.stores.entrySet()) {
 				try {
-					store.run();
+					store.getKey().run();
 				}
 				catch (RuntimeException ex) {
-					logger.error("{} not stored after the transaction committed: {}", what, ex.getMessage());
-					throw ex;
+					logger.error("{} not stored after the transaction committed: {}", store.getValue(), ex.getMessage());
+					if (failure == null) {
+						failure = ex;
+					}
+					else {
+						failure.addSuppressed(ex);
+					}
 				}
 			}
-
-			@Override
-			public void afterCompletion(int status) {
-				if (status == STATUS_COMMITTED && !this.ran) {
-					afterCommit();
-				}
+			if (failure != null) {
+				throw failure;
 			}
+		}
 
-		});
+		@Override
+		public void afterCompletion(int status) {
+			if (status == STATUS_COMMITTED && !this.ran) {
+				afterCommit();
+			}
+		}
+
 	}
 
 	@Override

@@ -5,9 +5,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -19,12 +22,15 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.jobqueue.spring.autoconfigure.JobQueueAutoConfiguration;
+import dev.jobqueue.test.LocalRedisServer;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** Dispatches inside transactions at the edges: from another after-commit callback, ids on two queues. */
+@ExtendWith(OutputCaptureExtension.class)
 class DispatchEdgeTests {
 
 	@RegisterExtension
@@ -52,6 +58,23 @@ class DispatchEdgeTests {
 					}));
 			assertThat(ref.get().info()).as("job dispatched from an afterCommit callback").isPresent();
 		});
+	}
+
+	@Test
+	void whenRedisIsDownAtTheCommitEveryJobNotStoredIsLoggedAndTheCommitterLearnsOfIt(CapturedOutput output) {
+		try (LocalRedisServer doomed = LocalRedisServer.create().start()) {
+			this.runner.withPropertyValues("spring.data.redis.port=" + doomed.port()).run((context) -> {
+				JobDispatcher dispatcher = context.getBean(JobDispatcher.class);
+				TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+				assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> transaction.executeWithoutResult((status) -> {
+					dispatcher.dispatch("a", "x", DispatchOptions.none().id("first"));
+					dispatcher.dispatch("a", "x", DispatchOptions.none().id("second"));
+					doomed.close();
+				})).satisfies((ex) -> assertThat(ex.getSuppressed()).hasSize(1));
+				assertThat(output).contains("Job first (a) was not stored after the transaction committed")
+					.contains("Job second (a) was not stored after the transaction committed");
+			});
+		}
 	}
 
 	@Test
