@@ -99,13 +99,16 @@ public interface JobDispatcher {
 
 	/**
 	 * The job with this id, on whichever configured queue holds it, without naming the queue; empty when no
-	 * queue keeps it.
+	 * queue keeps it; an {@link IllegalStateException} naming the queues when several hold a job with this id.
 	 */
 	default Optional<JobRef> find(String id) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot find jobs by id");
 	}
 
-	/** The queue a job of {@code type} goes to with these options: theirs, else its route, else its handler's, else the default queue. */
+	/**
+	 * The queue a job of {@code type} goes to with these options: theirs, else its route, else its handler's, else
+	 * the default queue; an {@link IllegalArgumentException} for a type that dispatch would refuse as unknown.
+	 */
 	default String queueFor(String type, DispatchOptions options) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not route jobs itself");
 	}

@@ -140,23 +140,72 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	/**
 	 * Stores after the commit; a failure then reaches the code that committed (the data is committed, the job
-	 * is not stored) and is logged, as the dispatching code has returned already.
+	 * is not stored) and is logged, as the dispatching code has returned already. One synchronization per
+	 * transaction holds all its stores, so that one failing store does not keep the others from being tried
+	 * and logged (Spring stops calling synchronizations at the first that throws).
 	 */
-	private static void afterCommit(String what, Runnable store) {
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+	private void afterCommit(String what, Runnable store) {
+		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+			if (synchronization instanceof StoresAfterCommit stores && stores.dispatcher == this && !stores.ran) {
+				stores.add(what, store);
+				return;
+			}
+		}
+		StoresAfterCommit stores = new StoresAfterCommit(this);
+		stores.add(what, store);
+		TransactionSynchronizationManager.registerSynchronization(stores);
+	}
 
-			@Override
-			public void afterCommit() {
+	/**
+	 * The stores one transaction's dispatches wait to run. A dispatch from another synchronization's
+	 * {@code afterCommit} registers too late for that phase: Spring runs it only at completion, so it stores there.
+	 */
+	private static final class StoresAfterCommit implements TransactionSynchronization {
+
+		private final RedisJobDispatcher dispatcher;
+
+		private final Map<Runnable, String> stores = new LinkedHashMap<>();
+
+		private boolean ran;
+
+		StoresAfterCommit(RedisJobDispatcher dispatcher) {
+			this.dispatcher = dispatcher;
+		}
+
+		void add(String what, Runnable store) {
+			this.stores.put(store, what);
+		}
+
+		@Override
+		public void afterCommit() {
+			this.ran = true;
+			RuntimeException failure = null;
+			for (Map.Entry<Runnable, String> store : this.stores.entrySet()) {
 				try {
-					store.run();
+					store.getKey().run();
 				}
 				catch (RuntimeException ex) {
-					logger.error("{} not stored after the transaction committed: {}", what, ex.getMessage());
-					throw ex;
+					logger.error("{} not stored after the transaction committed: {}", store.getValue(), ex.getMessage());
+					if (failure == null) {
+						failure = ex;
+					}
+					else {
+						failure.addSuppressed(ex);
+					}
 				}
 			}
+			if (failure != null) {
+				throw failure;
+			}
+		}
 
-		});
+		@Override
+		public void afterCompletion(int status) {
+			if (status == STATUS_COMMITTED && !this.ran) {
+				afterCommit();
+			}
+		}
+
 	}
 
 	@Override
@@ -171,8 +220,14 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 				}
 				pipeline.sync();
 			}
-			return replies.stream().filter((reply) -> reply.getValue().get()).findFirst()
-				.map((reply) -> new JobRef(id, reply.getKey(), false, null, this));
+			Set<String> holders = new TreeSet<>();
+			replies.stream().filter((reply) -> reply.getValue().get()).forEach((reply) -> holders.add(reply.getKey()));
+			if (holders.size() > 1) {
+				// Ids are unique per queue only: a caller-chosen id may be on several, and picking one would be a guess.
+				throw new IllegalStateException("Job id " + id + " is held by queues " + holders
+						+ ": look it up on its queue");
+			}
+			return holders.stream().findFirst().map((queue) -> new JobRef(id, queue, false, null, this));
 		});
 	}
 
@@ -314,7 +369,6 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	private Job job(String type, Object payload, DispatchOptions options) {
-		checkKnown(type);
 		Job job = Job.of(type, payload, this.codec);
 		job = job.withQueue(queueFor(type, options));
 		if (options.id() != null) {
@@ -343,6 +397,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public String queueFor(String type, DispatchOptions options) {
+		checkKnown(type);
 		if (options.queue() != null) {
 			return options.queue();
 		}

@@ -28,10 +28,6 @@ public class MdcJobExecutionInterceptor implements JobExecutionInterceptor {
 	@Override
 	public Object invoke(Job job, JobContext context, Attempt handler) throws Exception {
 		List<String> keys = new ArrayList<>(List.of(JOB_ID, JOB_TYPE, JOB_QUEUE, JOB_ATTEMPT));
-		MDC.put(JOB_ID, context.jobId());
-		MDC.put(JOB_TYPE, context.type());
-		MDC.put(JOB_QUEUE, context.queue());
-		MDC.put(JOB_ATTEMPT, String.valueOf(context.attempt()));
 		for (Map.Entry<String, String> entry : job.metadata().entrySet()) {
 			if (entry.getKey().startsWith(MdcDispatchInterceptor.PREFIX)) {
 				String key = entry.getKey().substring(MdcDispatchInterceptor.PREFIX.length());
@@ -39,6 +35,11 @@ public class MdcJobExecutionInterceptor implements JobExecutionInterceptor {
 				keys.add(key);
 			}
 		}
+		// After the carried entries: metadata, set by whoever stored the job, cannot disguise which job this is.
+		MDC.put(JOB_ID, context.jobId());
+		MDC.put(JOB_TYPE, context.type());
+		MDC.put(JOB_QUEUE, context.queue());
+		MDC.put(JOB_ATTEMPT, String.valueOf(context.attempt()));
 		try {
 			return handler.run();
 		}

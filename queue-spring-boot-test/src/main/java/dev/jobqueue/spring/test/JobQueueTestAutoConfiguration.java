@@ -39,7 +39,9 @@ public class JobQueueTestAutoConfiguration {
 				if (!(bean instanceof JobDispatcher dispatcher) || bean instanceof RecordingJobDispatcher) {
 					return bean;
 				}
-				return new RecordingJobDispatcher(dispatcher, codec.getObject(), mode);
+				RecordingJobDispatcher recording = new RecordingJobDispatcher(dispatcher, codec.getObject(), mode);
+				recording.setAfterCommit(environment.getProperty("jobqueue.dispatch.after-commit", Boolean.class, true));
+				return recording;
 			}
 
 		};

@@ -6,6 +6,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.ClassUtils;
+
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.flow.Batch;
 import dev.jobqueue.core.flow.BatchStatus;
@@ -20,9 +24,15 @@ import dev.jobqueue.spring.dispatch.JobRef;
  * The {@link JobDispatcher} of a test: records every {@code dispatch}, {@code dispatchAll} and
  * {@code dispatchAfter}, then, as its {@link DispatchMode} says, stores nothing, runs the handler inline,
  * or hands the job to the application's own dispatcher. Chains, batches, cancel, pause and
- * {@code dispatchSync} go to the application's dispatcher unrecorded. Thread-safe.
+ * {@code dispatchSync} go to the application's dispatcher unrecorded. A dispatch the application's dispatcher
+ * would hold until its transaction commits is recorded (and run inline) at the commit, and not at all on a
+ * rollback. Thread-safe.
  */
 public class RecordingJobDispatcher implements JobDispatcher {
+
+	private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.transaction.support.TransactionSynchronizationManager",
+			RecordingJobDispatcher.class.getClassLoader());
 
 	private final JobDispatcher delegate;
 
@@ -31,6 +41,8 @@ public class RecordingJobDispatcher implements JobDispatcher {
 	private final List<DispatchedJob> dispatched = new CopyOnWriteArrayList<>();
 
 	private volatile DispatchMode mode;
+
+	private volatile boolean afterCommit = true;
 
 	/**
 	 * @param delegate the application's dispatcher
@@ -56,6 +68,11 @@ public class RecordingJobDispatcher implements JobDispatcher {
 		this.mode = mode;
 	}
 
+	/** As {@code jobqueue.dispatch.after-commit}: whether dispatches inside a transaction count only once it commits. */
+	public void setAfterCommit(boolean afterCommit) {
+		this.afterCommit = afterCommit;
+	}
+
 	/** Every dispatch recorded since start or the last {@link #clear()}, in order. */
 	public List<DispatchedJob> dispatched() {
 		return List.copyOf(this.dispatched);
@@ -67,14 +84,25 @@ public class RecordingJobDispatcher implements JobDispatcher {
 
 	@Override
 	public JobRef dispatch(String type, Object payload, DispatchOptions options) {
-		DispatchedJob job = record(type, payload, options);
+		DispatchedJob job = describe(type, payload, options);
 		return switch (this.mode) {
-			case RECORD -> JobRef.recorded(job.id(), job.queue());
-			case INLINE -> {
-				this.delegate.dispatchSync(type, payload);
+			case RECORD -> {
+				whenCommitted(options, () -> this.dispatched.add(job));
 				yield JobRef.recorded(job.id(), job.queue());
 			}
-			case ENQUEUE -> this.delegate.dispatch(type, payload, options.id(job.id()));
+			case INLINE -> {
+				whenCommitted(options, () -> {
+					this.dispatched.add(job);
+					this.delegate.dispatchSync(type, payload);
+				});
+				yield JobRef.recorded(job.id(), job.queue());
+			}
+			case ENQUEUE -> {
+				// The application's dispatcher holds the job until the commit itself.
+				JobRef ref = this.delegate.dispatch(type, payload, options.id(job.id()));
+				whenCommitted(options, () -> this.dispatched.add(job));
+				yield ref;
+			}
 		};
 	}
 
@@ -85,16 +113,33 @@ public class RecordingJobDispatcher implements JobDispatcher {
 			payloads.forEach((payload) -> refs.add(dispatch(type, payload, options)));
 			return refs;
 		}
-		payloads.forEach((payload) -> record(type, payload, options));
-		return this.delegate.dispatchAll(type, payloads, options);
+		List<DispatchedJob> jobs = payloads.stream().map((payload) -> describe(type, payload, options)).toList();
+		List<JobRef> refs = this.delegate.dispatchAll(type, payloads, options);
+		whenCommitted(options, () -> this.dispatched.addAll(jobs));
+		return refs;
 	}
 
-	private DispatchedJob record(String type, Object payload, DispatchOptions options) {
+	private DispatchedJob describe(String type, Object payload, DispatchOptions options) {
 		String id = (options.id() != null) ? options.id() : UUID.randomUUID().toString();
-		DispatchedJob job = new DispatchedJob(id, type, this.delegate.queueFor(type, options),
-				this.codec.write(payload), options);
-		this.dispatched.add(job);
-		return job;
+		return new DispatchedJob(id, type, this.delegate.queueFor(type, options), this.codec.write(payload), options);
+	}
+
+	/** Now, or after the commit of the caller's transaction when the application's dispatcher would wait for it. */
+	private void whenCommitted(DispatchOptions options, Runnable action) {
+		boolean wanted = (options.afterCommit() != null) ? options.afterCommit() : this.afterCommit;
+		if (!wanted || !TRANSACTIONS_PRESENT || !TransactionSynchronizationManager.isSynchronizationActive()
+				|| !TransactionSynchronizationManager.isActualTransactionActive()) {
+			action.run();
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+			@Override
+			public void afterCommit() {
+				action.run();
+			}
+
+		});
 	}
 
 	@Override

@@ -7,6 +7,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 import redis.clients.jedis.UnifiedJedis;
 
 import dev.jobqueue.spring.dispatch.DispatchOptions;
@@ -19,6 +23,7 @@ import dev.jobqueue.spring.test.KitTestApplication.PaymentDeclined;
 import dev.jobqueue.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @JobQueueTest(classes = KitTestApplication.class,
@@ -66,6 +71,29 @@ class JobQueueTesterTests {
 	}
 
 	@Test
+	void anUnknownTypeIsRefusedAsTheApplicationsDispatcherRefusesIt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.dispatcher.dispatch("invoize", new Order("o-1", 10)))
+			.withMessageStartingWith("Unknown job type 'invoize'");
+		this.jobs.dispatched().isNothingDispatched();
+	}
+
+	@Test
+	void aDispatchInsideATransactionIsRecordedAtItsCommitAndNotAtAllOnARollback() {
+		TransactionTemplate transaction = new TransactionTemplate(new NoResourceTransactionManager());
+		transaction.executeWithoutResult((status) -> {
+			this.dispatcher.dispatch("invoice", new Order("o-1", 10));
+			status.setRollbackOnly();
+		});
+		this.jobs.dispatched().isNothingDispatched();
+		transaction.executeWithoutResult((status) -> {
+			this.dispatcher.dispatch("invoice", new Order("o-2", 10));
+			this.dispatcher.dispatch("charge", new Order("o-3", 10), DispatchOptions.none().immediately());
+			this.jobs.dispatched().hasNotDispatched("invoice").hasDispatched("charge");
+		});
+		this.jobs.dispatched().hasDispatched("invoice").times(1).withPayload(Order.class, (order) -> order.id().equals("o-2"));
+	}
+
+	@Test
 	void typeCountQueueDelayAndPayloadAreAsserted() {
 		this.dispatcher.dispatchAfter(Duration.ofMinutes(5), "invoice", new Order("o-1", 10));
 
@@ -80,12 +108,12 @@ class JobQueueTesterTests {
 	}
 
 	@Test
-	void theQueueOfADispatchIsTheOptionsElseTheHandlersElseTheDefault() {
+	void theQueueOfADispatchIsTheOptionsElseTheHandlers() {
 		this.dispatcher.dispatch("invoice", new Order("o-1", 1), DispatchOptions.onQueue("default"));
-		this.dispatcher.dispatch("unknown_type", Map.of());
+		this.dispatcher.dispatch("charge", new Order("o-2", 1));
 
 		this.jobs.dispatched().hasDispatched("invoice").onQueue("default");
-		this.jobs.dispatched().hasDispatched("unknown_type").onQueue("default");
+		this.jobs.dispatched().hasDispatched("charge").onQueue("billing");
 	}
 
 	@Test
@@ -174,6 +202,28 @@ class JobQueueTesterTests {
 		assertThat(this.queues.get("billing").size()).isZero();
 		assertThat(this.handlers.invoiced).contains(new Order("d-1", 1), new Order("d-3", 1));
 		this.jobs.dispatched().hasDispatched("invoice").times(2);
+	}
+
+	/** Transactions with no resource behind them: enough for Spring's synchronization to commit and roll back. */
+	static class NoResourceTransactionManager extends AbstractPlatformTransactionManager {
+
+		@Override
+		protected Object doGetTransaction() {
+			return new Object();
+		}
+
+		@Override
+		protected void doBegin(Object transaction, TransactionDefinition definition) {
+		}
+
+		@Override
+		protected void doCommit(DefaultTransactionStatus status) {
+		}
+
+		@Override
+		protected void doRollback(DefaultTransactionStatus status) {
+		}
+
 	}
 
 }
