@@ -49,9 +49,13 @@ if state == 'pending' then
 end
 
 local key = KEYS[KEY_BASE + 1]
-reply[1] = redis.call('ZCARD', key)
-local command = desc and 'ZREVRANGE' or 'ZRANGE'
-local entries = redis.call(command, key, offset, offset + limit - 1, 'WITHSCORES')
+-- 'active' may hold a pin scored +inf (ACTIVE_PIN in queue/common.lua): not a job, so neither counted nor listed.
+local pinned = redis.call('ZSCORE', key, string.rep(' ', 65)) and 1 or 0
+reply[1] = redis.call('ZCARD', key) - pinned
+if desc then offset = offset + pinned end
+local stop = math.min(offset + limit, reply[1] + (desc and pinned or 0)) - 1
+if stop < offset then return reply end
+local entries = redis.call(desc and 'ZREVRANGE' or 'ZRANGE', key, offset, stop, 'WITHSCORES')
 for i = 1, #entries, 2 do
   reply[#reply + 1] = entries[i]
   reply[#reply + 1] = tonumber(entries[i + 1])

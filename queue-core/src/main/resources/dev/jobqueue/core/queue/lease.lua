@@ -104,6 +104,7 @@ for i, id in ipairs(ids) do
   deadlines[2 * i - 1], deadlines[2 * i] = deadline, id
   leases[2 * i - 1], leases[2 * i] = id, token_text
 end
+pin_active()
 redis.call('ZADD', K_ACTIVE, unpack(deadlines))
 pin_leases()
 redis.call('HSET', K_LEASES, unpack(leases))

@@ -128,6 +128,7 @@ end
 if #completed > 0 then
   if in_flows then jobs_completed(completed, values, now) end
   call_chunked('ZREM', K_ACTIVE, completed)
+  unpin_active()
   if keep > 0 then
     call_chunked('HDEL', K_LEASES, completed)
     unpin_leases()

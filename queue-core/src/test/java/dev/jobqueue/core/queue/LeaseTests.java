@@ -16,6 +16,8 @@ import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
+import dev.jobqueue.core.monitor.JobPage;
+import dev.jobqueue.core.monitor.QueueBrowser;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static dev.jobqueue.core.queue.RedisJobQueueTests.job;
@@ -67,6 +69,37 @@ class LeaseTests {
 		assertThat(this.queue.settle(second, new Outcome.Retry(Duration.ofMinutes(1), new JobError("x", null, null, null))))
 			.isTrue();
 		assertThat(redis.server().client().exists(leases)).isFalse();
+	}
+
+	@Test
+	void runningJobsAreKeptInASkiplistThatCountsAndListsOnlyThemAndTheLastOneToEndLeavesNoKey() {
+		for (int i = 1; i <= 3; i++) {
+			this.queue.enqueue(job("j" + i, 0));
+		}
+		List<LeasedJob> leased = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			leased.add(this.queue.dequeue(Duration.ZERO).orElseThrow());
+		}
+		String active = this.queue.keys().key("active");
+
+		// A listpack would be searched linearly each time a lease adds its deadline.
+		assertThat(redis.server().client().objectEncoding(active)).isEqualTo("skiplist");
+		assertThat(this.queue.stats().active()).isEqualTo(3);
+		QueueBrowser browser = new QueueBrowser(this.queue);
+		for (boolean newestFirst : List.of(true, false)) {
+			assertThat(browser.page(JobState.ACTIVE, 0, 10, newestFirst).total()).isEqualTo(3);
+			assertThat(browser.page(JobState.ACTIVE, 0, 10, newestFirst).entries()).extracting(JobPage.Entry::id)
+				.containsExactlyInAnyOrder("j1", "j2", "j3");
+			assertThat(browser.page(JobState.ACTIVE, 2, 10, newestFirst).entries()).hasSize(1);
+			assertThat(browser.page(JobState.ACTIVE, 3, 10, newestFirst).entries()).isEmpty();
+		}
+		assertThat(this.queue.settle(leased.get(0), new Outcome.Completed(null))).isTrue();
+		assertThat(this.queue.settle(leased.get(1), new Outcome.Retry(Duration.ofMinutes(1), new JobError("x", null, null, null))))
+			.isTrue();
+		assertThat(redis.server().client().exists(active)).isTrue();
+		assertThat(this.queue.settle(leased.get(2), new Outcome.Dead(new JobError("x", null, null, null)))).isTrue();
+		assertThat(redis.server().client().exists(active)).isFalse();
+		assertThat(this.queue.stats().active()).isZero();
 	}
 
 	@Test
