@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jobqueue.core.flow.FlowRelay;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.middleware.JobMiddleware;
@@ -25,6 +26,7 @@ import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeaseBatch;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.RedisJobStore;
 
 /**
  * Runs jobs from one or more job stores (queues, in the given order), with up to {@code concurrency}
@@ -62,6 +64,9 @@ public final class Worker implements AutoCloseable {
 
 	/** How often attempts are checked against their timeout and their lease's local deadline. */
 	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
+
+	/** How often the flows' relay between queues runs: one HSCAN per store when there is nothing to carry. */
+	private static final Duration RELAY_INTERVAL = Duration.ofMillis(500);
 
 	private enum Phase {
 
@@ -270,6 +275,8 @@ public final class Worker implements AutoCloseable {
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.stores, this.outage), 0, this.reapInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(this::relayFlows, RELAY_INTERVAL.toMillis(), RELAY_INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.stores, this.runner), this.trimInterval.toMillis(),
 				this.trimInterval.toMillis(), TimeUnit.MILLISECONDS);
 		this.fetching = true;
@@ -286,6 +293,20 @@ public final class Worker implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			logger.error("Timeout and lease checks failed; they run again shortly", ex);
+		}
+	}
+
+	/** Carries what each store owes flows on other queues (FlowRelay); a failure waits for the next run. */
+	private void relayFlows() {
+		for (JobStore store : this.stores) {
+			if (store instanceof RedisJobStore redisStore) {
+				try {
+					FlowRelay.relay(redisStore);
+				}
+				catch (RuntimeException ex) {
+					this.outage.failed("relaying flows between queues", ex);
+				}
+			}
 		}
 	}
 
