@@ -203,6 +203,7 @@ public final class Flows {
 		String ref = "b" + batch.id();
 		writer.group().addAll(List.of("new", ref));
 		writer.batchRecord(batch, batch.id(), "", "running");
+		boolean remoteMembers = false;
 		for (int n = 1; n <= batch.members.size(); n++) {
 			Object member = batch.members.get(n - 1);
 			String id = batch.id() + ":" + n;
@@ -211,7 +212,10 @@ public final class Flows {
 				long delay = (job.delay() != null) ? job.delay().toMillis() : 0;
 				if (remote(job)) {
 					// Enqueued on its own queue by the relay, from the record this dispatch writes.
-					writer.set(ref, "remote", "1");
+					if (!remoteMembers) {
+						writer.set(ref, "remote", "1");
+						remoteMembers = true;
+					}
 					writer.group().addAll(List.of("start", writer.spec(stored, job), ref));
 				}
 				else {

@@ -384,10 +384,11 @@ local function forget_flows(now)
     end
     -- The marks of outcomes relayed from other queues (flow_relay.lua), kept as long as the record.
     if redis.call('HGET', hash, field(ref, 'remote')) then
-      local id = string.sub(ref, 2)
+      local id, marks = string.sub(ref, 2), {}
       for k = 1, math.max(n, tonumber(redis.call('HGET', hash, field(ref, 'total')) or '0')) do
-        names[#names + 1] = field(ref, 'r:' .. id .. ':' .. k)
+        marks[#marks + 1] = field(ref, 'r:' .. id .. ':' .. k)
       end
+      call_chunked('HDEL', hash, marks)
     end
     redis.call('HDEL', hash, unpack(names))
     redis.call('ZREM', K_ENDED, ref)
