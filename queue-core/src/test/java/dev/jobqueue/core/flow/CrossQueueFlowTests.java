@@ -161,8 +161,8 @@ class CrossQueueFlowTests {
 	}
 
 	@Test
-	void aRelayEntryAppliedTwiceCountsOnceAndAJobRelayedTwiceIsEnqueuedOnce() {
-		String id = this.flows.batch().onSuccess(Job.of("callback", new Step("success")))
+	void aRelayEntryAppliedTwiceCountsOnceAndAJobRelayedTwiceIsEnqueuedOnce() throws Exception {
+		String id = this.flows.keepFinished(Duration.ofMillis(1)).batch().onSuccess(Job.of("callback", new Step("success")))
 			.add(Job.of("step", new Step("o1")).withQueue("other")).add(Job.of("step", new Step("o2")).withQueue("other"))
 			.dispatch().id();
 		RedisJobStore homeStore = this.home.store();
@@ -202,6 +202,12 @@ class CrossQueueFlowTests {
 		assertThat(this.home.stats().pending()).isEqualTo(1);
 		assertThat(this.home.get(id + ":on_success")).isPresent();
 		assertThat(this.client.hlen(otherStore.keys().key("relay"))).isZero();
+
+		// Its record, relay marks included, leaves when another flow ends after the batch's keep time.
+		assertThat(this.client.hkeys(homeStore.keys().key("batches"))).anyMatch((name) -> name.startsWith(id + ":r:"));
+		Thread.sleep(10);
+		this.flows.batch().dispatch();
+		assertThat(this.client.hkeys(homeStore.keys().key("batches"))).noneMatch((name) -> name.startsWith(id + ":"));
 	}
 
 	@Test
