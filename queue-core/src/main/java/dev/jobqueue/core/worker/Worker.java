@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -117,6 +119,8 @@ public final class Worker implements AutoCloseable {
 	private ScheduledThreadPoolExecutor timer;
 
 	private ScheduledExecutorService maintenance;
+
+	private final AtomicBoolean relayQueued = new AtomicBoolean();
 
 	private JobRunner runner;
 
@@ -267,6 +271,7 @@ public final class Worker implements AutoCloseable {
 		this.maintenance = Executors.newSingleThreadScheduledExecutor(threads(prefix + "maintenance", true));
 		this.runner = new JobRunner(this.settings, this.slots,
 				HandlerThreads.create(prefix + "handler-", this.concurrency, this.virtualThreads), this.outage, prefix);
+		this.runner.onFlowSettled(this::relaySoon);
 		this.idleWait = new IdleWait(this.stores, prefix);
 		long heartbeatMillis = this.heartbeatInterval.toMillis();
 		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.runner), heartbeatMillis, heartbeatMillis,
@@ -293,6 +298,22 @@ public final class Worker implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			logger.error("Timeout and lease checks failed; they run again shortly", ex);
+		}
+	}
+
+	/** Runs the relay once more on the maintenance thread, unless a run is already queued. */
+	private void relaySoon() {
+		if (this.relayQueued.compareAndSet(false, true)) {
+			try {
+				this.maintenance.execute(() -> {
+					this.relayQueued.set(false);
+					relayFlows();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: the next worker's relay carries it.
+				this.relayQueued.set(false);
+			}
 		}
 	}
 
