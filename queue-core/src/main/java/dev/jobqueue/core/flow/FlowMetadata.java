@@ -12,6 +12,9 @@ public final class FlowMetadata {
 	/** The id of the batch a job is a member, or a callback, of. */
 	public static final String BATCH = "jobqueue.batch";
 
+	/** The queue whose store holds the flow of a job that runs on another queue (where its chain's results are). */
+	public static final String HOME = "jobqueue.home";
+
 	/** The unique key a job holds. */
 	public static final String UNIQUE = "jobqueue.unique";
 

@@ -23,9 +23,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Chains, batches and unique jobs on one queue. Every flow's record lives under the queue's hash tag and is
  * updated by the same Lua script that settles, reaps or cancels its jobs, so counts, next steps and callbacks
- * happen exactly once however workers die, and each step stays one atomic script on Redis Cluster. A flow's
- * jobs therefore all run on this queue. Finished flows' records are kept for {@link #keepFinished} (7 days by
- * default), then removed. Thread-safe.
+ * happen exactly once however workers die, and each step stays one atomic script on Redis Cluster. A flow's job
+ * for another queue is enqueued there, and its outcome brought back, by {@link FlowRelay} (at least once, with an
+ * effect exactly once). Finished flows' records are kept for {@link #keepFinished} (7 days by default), then
+ * removed. Thread-safe.
  */
 public final class Flows {
 
@@ -202,14 +203,25 @@ public final class Flows {
 		String ref = "b" + batch.id();
 		writer.group().addAll(List.of("new", ref));
 		writer.batchRecord(batch, batch.id(), "", "running");
+		boolean remoteMembers = false;
 		for (int n = 1; n <= batch.members.size(); n++) {
 			Object member = batch.members.get(n - 1);
 			String id = batch.id() + ":" + n;
 			if (member instanceof Job job) {
 				Job stored = flowJob(job, id, FlowMetadata.BATCH, batch.id());
 				long delay = (job.delay() != null) ? job.delay().toMillis() : 0;
-				writer.group().addAll(List.of("job", id, this.store.envelopeOf(stored), String.valueOf(stored.priority()),
-						String.valueOf(delay), ref, ""));
+				if (remote(job)) {
+					// Enqueued on its own queue by the relay, from the record this dispatch writes.
+					if (!remoteMembers) {
+						writer.set(ref, "remote", "1");
+						remoteMembers = true;
+					}
+					writer.group().addAll(List.of("start", writer.spec(stored, job), ref));
+				}
+				else {
+					writer.group().addAll(List.of("job", id, this.store.envelopeOf(stored), String.valueOf(stored.priority()),
+							String.valueOf(delay), ref, ""));
+				}
 			}
 			else {
 				writer.chain((Chain) member, id, ref);
@@ -281,7 +293,10 @@ public final class Flows {
 				String stepId = id + ":" + k;
 				if (step instanceof Job job) {
 					Job stored = flowJob(job, stepId, FlowMetadata.CHAIN, id).withMetadata(FlowMetadata.STEP, String.valueOf(k));
-					set(ref, "s:" + k, spec(stored));
+					set(ref, "s:" + k, spec(stored, job));
+					if (remote(job)) {
+						set(ref, "remote", "1");
+					}
 				}
 				else {
 					Batch batch = (Batch) step;
@@ -290,7 +305,10 @@ public final class Flows {
 						Object member = batch.members.get(n - 1);
 						String memberId = stepId + ":" + n;
 						if (member instanceof Job job) {
-							set("b" + stepId, "m:" + n, spec(flowJob(job, memberId, FlowMetadata.BATCH, stepId)));
+							set("b" + stepId, "m:" + n, spec(flowJob(job, memberId, FlowMetadata.BATCH, stepId), job));
+							if (remote(job)) {
+								set("b" + stepId, "remote", "1");
+							}
 						}
 						else {
 							chain((Chain) member, memberId, "b" + stepId);
@@ -328,24 +346,32 @@ public final class Flows {
 
 		private void callback(String ref, String batchId, String name, Job job) {
 			if (job != null) {
-				set(ref, name, spec(flowJob(job, batchId + ":" + name, FlowMetadata.BATCH, batchId)));
+				set(ref, name, spec(flowJob(job, batchId + ":" + name, FlowMetadata.BATCH, batchId), job));
 			}
 		}
 
-		private String spec(Job job) {
-			return "j\t" + job.id() + "\t" + job.priority() + "\t" + Flows.this.store.envelopeOf(job);
+		/** How a flow stores a job it enqueues later; {@code declared} is the job as given (its queue, its delay). */
+		String spec(Job job, Job declared) {
+			if (!remote(declared)) {
+				return "j\t" + job.id() + "\t" + job.priority() + "\t" + Flows.this.store.envelopeOf(job);
+			}
+			long delay = (declared.delay() != null) ? declared.delay().toMillis() : 0;
+			return "o\t" + job.id() + "\t" + declared.queue() + "\t" + job.priority() + "\t" + delay + "\t"
+					+ Flows.this.store.envelopeOf(job);
 		}
 
 	}
 
 	/** The job under the id the flow gives it, marked as the flow's; not an idempotency key (the flow is). */
 	private Job flowJob(Job job, String id, String key, String flowId) {
-		if (job.queue() != null && !job.queue().equals(this.queue.name())) {
-			throw new IllegalArgumentException("Job " + job.id() + " is for queue '" + job.queue() + "': a flow's jobs "
-					+ "all run on the flow's queue ('" + this.queue.name() + "')");
-		}
-		return new Job(id, job.type(), null, job.payload(), job.priority(), job.createdAt(), 0, job.maxRetries(),
+		Job stored = new Job(id, job.type(), null, job.payload(), job.priority(), job.createdAt(), 0, job.maxRetries(),
 				job.metadata(), job.timeout(), job.backoff(), null, null, false).withMetadata(key, flowId);
+		return remote(job) ? stored.withMetadata(FlowMetadata.HOME, this.queue.name()) : stored;
+	}
+
+	/** Whether a flow's job runs on another queue than the flow's (its outcome then comes back through FlowRelay). */
+	private boolean remote(Job job) {
+		return job.queue() != null && !job.queue().equals(this.queue.name());
 	}
 
 	static String checkId(String id) {

@@ -13,6 +13,7 @@ import dev.jobqueue.core.job.StopReason;
 import dev.jobqueue.core.queue.Effect;
 import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.QueueKeys;
 
 /**
  * One attempt of a leased job in a worker, from lease to written outcome. Its state moves one way:
@@ -222,7 +223,10 @@ final class Attempt implements JobContext {
 		if (chain == null || step == null || Integer.parseInt(step) <= 1) {
 			return Optional.empty();
 		}
-		return Optional.ofNullable(this.store.redis().hget(this.store.keys().key("chains"),
+		String home = metadata().get(FlowMetadata.HOME);
+		String chains = (home != null) ? QueueKeys.of(this.store.keys().prefix(), home).key("chains")
+				: this.store.keys().key("chains");
+		return Optional.ofNullable(this.store.redis().hget(chains,
 				chain + ":result:" + (Integer.parseInt(step) - 1)));
 	}
 

@@ -62,6 +62,10 @@ final class JobRunner implements Settler.Listener {
 
 	private final RedisOutageLog outage;
 
+	/** Run after a job of a flow on another queue, or a chain's step, is written: its relay entry goes at once. */
+	private volatile Runnable flowSettled = () -> {
+	};
+
 	/** Runs the job types' failed and timedOut hooks, one at a time, away from the settle and timer threads. */
 	private final ExecutorService hooks;
 
@@ -465,6 +469,10 @@ final class JobRunner implements Settler.Listener {
 		}
 	}
 
+	void onFlowSettled(Runnable action) {
+		this.flowSettled = action;
+	}
+
 	@Override
 	public void written(Settler.Pending pending, boolean settled, boolean sentAgain) {
 		Attempt attempt = pending.attempt();
@@ -486,6 +494,10 @@ final class JobRunner implements Settler.Listener {
 						+ "again", attempt);
 			}
 			return;
+		}
+		Map<String, String> metadata = attempt.metadata();
+		if (metadata.containsKey(FlowMetadata.HOME) || metadata.containsKey(FlowMetadata.CHAIN)) {
+			this.flowSettled.run();
 		}
 		Duration took = Duration.ofNanos(System.nanoTime() - attempt.leasedNanos);
 		LeasedJob lease = attempt.lease;

@@ -7,17 +7,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.jobqueue.core.flow.FlowRelay;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.middleware.JobMiddleware;
@@ -25,6 +28,7 @@ import dev.jobqueue.core.queue.JobStore;
 import dev.jobqueue.core.queue.LeaseBatch;
 import dev.jobqueue.core.queue.LeasedJob;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.RedisJobStore;
 
 /**
  * Runs jobs from one or more job stores (queues, in the given order), with up to {@code concurrency}
@@ -62,6 +66,9 @@ public final class Worker implements AutoCloseable {
 
 	/** How often attempts are checked against their timeout and their lease's local deadline. */
 	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
+
+	/** How often the flows' relay between queues runs: one HSCAN per store when there is nothing to carry. */
+	private static final Duration RELAY_INTERVAL = Duration.ofMillis(500);
 
 	private enum Phase {
 
@@ -112,6 +119,8 @@ public final class Worker implements AutoCloseable {
 	private ScheduledThreadPoolExecutor timer;
 
 	private ScheduledExecutorService maintenance;
+
+	private final AtomicBoolean relayQueued = new AtomicBoolean();
 
 	private JobRunner runner;
 
@@ -262,6 +271,7 @@ public final class Worker implements AutoCloseable {
 		this.maintenance = Executors.newSingleThreadScheduledExecutor(threads(prefix + "maintenance", true));
 		this.runner = new JobRunner(this.settings, this.slots,
 				HandlerThreads.create(prefix + "handler-", this.concurrency, this.virtualThreads), this.outage, prefix);
+		this.runner.onFlowSettled(this::relaySoon);
 		this.idleWait = new IdleWait(this.stores, prefix);
 		long heartbeatMillis = this.heartbeatInterval.toMillis();
 		this.heartbeat.scheduleWithFixedDelay(new LeaseHeartbeat(this.runner), heartbeatMillis, heartbeatMillis,
@@ -269,6 +279,8 @@ public final class Worker implements AutoCloseable {
 		this.timer.scheduleWithFixedDelay(this::tick, TICK_INTERVAL.toMillis(), TICK_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.stores, this.outage), 0, this.reapInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.maintenance.scheduleWithFixedDelay(this::relayFlows, RELAY_INTERVAL.toMillis(), RELAY_INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.stores, this.runner), this.trimInterval.toMillis(),
 				this.trimInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -286,6 +298,36 @@ public final class Worker implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			logger.error("Timeout and lease checks failed; they run again shortly", ex);
+		}
+	}
+
+	/** Runs the relay once more on the maintenance thread, unless a run is already queued. */
+	private void relaySoon() {
+		if (this.relayQueued.compareAndSet(false, true)) {
+			try {
+				this.maintenance.execute(() -> {
+					this.relayQueued.set(false);
+					relayFlows();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: the next worker's relay carries it.
+				this.relayQueued.set(false);
+			}
+		}
+	}
+
+	/** Carries what each store owes flows on other queues (FlowRelay); a failure waits for the next run. */
+	private void relayFlows() {
+		for (JobStore store : this.stores) {
+			if (store instanceof RedisJobStore redisStore) {
+				try {
+					FlowRelay.relay(redisStore);
+				}
+				catch (RuntimeException ex) {
+					this.outage.failed("relaying flows between queues", ex);
+				}
+			}
 		}
 	}
 

@@ -42,6 +42,12 @@ all under one hash tag (see QueueKeys):
                     completed, failed, cancelled), parent, keep, created, ended, error, s:<n> (spec of step n until
                     started), job:<n> (its job id), result:<n> (the result of a completed step)
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
+ relay       hash   what this store owes another queue's store, written in the script that decides it and deleted
+                    (compare-and-delete) once applied there (FlowRelay): '<member id>' -> '<how>\t<home queue>\31
+                    <flow ref>\t<value>' for a job of a flow whose record lives on another queue (its home), and
+                    'o:<job id>' -> '<flow ref>\t<queue>\t<priority>\t<delay ms>\t<envelope>' for a flow's job to
+                    enqueue on another queue (stored in a flow as the spec 'o\t<id>\t<queue>\t<priority>\t<delay
+                    ms>\t<envelope>')
  cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
@@ -369,14 +375,17 @@ end
 --[[ Flows: chains, batches and unique keys. A job's entry in 'flows' names its parent (a chain whose step it is,
 or a batch it belongs to) and its unique key; job_finished, called by every script that ends a job for good
 (settle, reap, cancel), releases the key and tells the parent, all in that same script. A spec is how a flow
-stores a node it has not started: 'j\t<id>\t<priority>\t<envelope>' (a job), 'c\t<chain id>', 'b\t<batch id>'.
+stores a node it has not started: 'j\t<id>\t<priority>\t<envelope>' (a job), 'c\t<chain id>', 'b\t<batch id>',
+'o\t<id>\t<queue>\t<priority>\t<delay ms>\t<envelope>' (a job on another queue, enqueued through 'relay'); a job on
+another queue names as its parent 'r<home queue>\31<flow ref>'.
 These functions use: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake
-tombstones cancels flows uniques batches chains ended cancelling ]]
+tombstones cancels flows uniques batches chains ended cancelling relay ]]
 
 -- How long a finished flow's record is kept when its dispatcher did not say.
 local FLOW_KEEP_MS = 7 * 24 * 3600 * 1000
 local FLOW_FIELDS = { 'total', 'pending', 'failed', 'cancelled', 'status', 'allow', 'parent', 'keep', 'created',
-                      'ended', 'on_success', 'on_failure', 'on_complete', 'steps', 'step', 'error', 'failed_step' }
+                      'ended', 'on_success', 'on_failure', 'on_complete', 'steps', 'step', 'error', 'failed_step',
+                      'remote' }
 
 local job_finished, start_spec, cancel_job, cancel_node, drop_spec
 -- Members cancelled per script call when a batch ends early: a 50,000-member batch must not block Redis at once.
@@ -405,6 +414,14 @@ local function forget_flows(now)
       names[#names + 1] = field(ref, 'result:' .. k)
       unstarted[#unstarted + 1] = redis.call('HGET', hash, field(ref, 's:' .. k))
     end
+    -- The marks of outcomes relayed from other queues (flow_relay.lua), kept as long as the record.
+    if redis.call('HGET', hash, field(ref, 'remote')) then
+      local id, marks = string.sub(ref, 2), {}
+      for k = 1, math.max(n, tonumber(redis.call('HGET', hash, field(ref, 'total')) or '0')) do
+        marks[#marks + 1] = field(ref, 'r:' .. id .. ':' .. k)
+      end
+      call_chunked('HDEL', hash, marks)
+    end
     redis.call('HDEL', hash, unpack(names))
     redis.call('ZREM', K_ENDED, ref)
     -- A failed chain keeps the steps it did not reach (a revive may resume it) until now.
@@ -423,7 +440,7 @@ end
 -- A stored node that will never start (its chain or batch ended first): nested flows end cancelled.
 drop_spec = function(spec, now)
   local kind = string.sub(spec, 1, 1)
-  if kind == 'j' then return end
+  if kind == 'j' or kind == 'o' then return end
   local id = string.sub(spec, 3)
   local ref = kind .. id
   end_flow(ref, 'cancelled', now)
@@ -545,6 +562,12 @@ local function step_finished(cid, how, value, now)
   tell_parent('c' .. cid, how, value, now)
 end
 
+--[[ A job of a flow whose record lives on another queue ended (ref: 'r<home queue>\31<flow ref>'): its outcome
+waits in this store's relay until FlowRelay applies it to the home store, exactly once. ]]
+local function relay_outcome(id, how, ref, value)
+  redis.call('HSET', K_RELAY, id, how .. '\t' .. string.sub(ref, 2) .. '\t' .. value)
+end
+
 --[[ A job (id) or a flow (ref) ended: how is 'ok' (completed or skipped; value: the result JSON or ''),
 'dead' (value: the error JSON) or 'cancelled'. Releases a job's unique key and tells its parent. ]]
 job_finished = function(id, ref, how, value, now)
@@ -558,6 +581,7 @@ job_finished = function(id, ref, how, value, now)
     ref = string.sub(flow, 1, tab - 1)
   end
   if ref == '' then return end
+  if string.sub(ref, 1, 1) == 'r' then relay_outcome(id, how, ref, value) return end
   if string.sub(ref, 1, 1) == 'b' then member_finished(string.sub(ref, 2), how, now)
   else step_finished(string.sub(ref, 2), how, value, now) end
 end
@@ -578,6 +602,8 @@ local function jobs_completed(ids, values, now)
         local bid = string.sub(ref, 2)
         if not counts[bid] then batches[#batches + 1] = bid; counts[bid] = 0 end
         counts[bid] = counts[bid] + 1
+      elseif string.sub(ref, 1, 1) == 'r' then
+        relay_outcome(id, 'ok', ref, values[id] or '')
       elseif ref ~= '' then
         step_finished(string.sub(ref, 2), 'ok', values[id] or '', now)
       end
@@ -599,6 +625,9 @@ start_spec = function(spec, parent, now, job_field)
       if parent ~= '' then redis.call('HSET', K_FLOWS, id, parent .. '\t') end
       wake(1)
     end
+  elseif kind == 'o' then
+    -- A job for another queue: FlowRelay enqueues it there under this id, so once.
+    redis.call('HSET', K_RELAY, 'o:' .. string.sub(spec, 3, a - 1), parent .. '\t' .. string.sub(spec, a + 1))
   elseif kind == 'c' then
     local cid = string.sub(spec, 3)
     redis.call('HSET', K_CHAINS, cid .. ':status', 'running')

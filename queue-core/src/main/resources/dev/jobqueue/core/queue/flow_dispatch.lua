@@ -2,7 +2,7 @@
 --[[ Dispatches flows (dev.jobqueue.core.flow): jobs with a unique key, chains and batches. A large batch takes
 several calls; the first one writes its record, with every member counted as pending.
 KEYS: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake tombstones
-      cancels flows uniques batches chains ended cancelling events history
+      cancels flows uniques batches chains ended cancelling relay events history
       flow_index
 ARGV[1] number of operations, then the operations:
   'new' ref                   the flow ref ('c<id>', 'b<id>') must not exist yet: otherwise nothing is done and
@@ -69,7 +69,7 @@ for _ = 1, tonumber(ARGV[1]) do
     local spec, parent = ARGV[i + 1], ARGV[i + 2]
     if joinable(parent) then
       start_spec(spec, parent, now, nil)
-    else
+    elseif string.sub(spec, 1, 1) == 'c' or string.sub(spec, 1, 1) == 'b' then
       local ref = string.sub(spec, 1, 1) .. string.sub(spec, 3)
       redis.call('HSET', flow_hash(ref), field(ref, 'status'), 'cancelled')
     end

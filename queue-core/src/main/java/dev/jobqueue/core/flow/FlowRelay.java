@@ -1,0 +1,72 @@
+package dev.jobqueue.core.flow;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.jobqueue.core.queue.QueueKeys;
+import dev.jobqueue.core.queue.RedisJobStore;
+import dev.jobqueue.core.redis.RedisScript;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Carries what a store owes other queues' stores (its {@code relay} hash, written by the script that decided it):
+ * jobs of its flows to enqueue on other queues, and outcomes of other queues' flows' jobs that ended here. Each
+ * entry is applied by a script on the other store (an enqueue under the job's deterministic id, or
+ * {@code flow_relay.lua}, which marks the job's outcome as applied), then deleted if unchanged: a crash in between
+ * relays it again and the other store refuses it, so the effect is exactly once. No script touches two stores,
+ * so this works alike on one Redis and on Redis Cluster. Run by every worker's maintenance thread for the stores
+ * it serves; safe to run from several workers at once.
+ */
+public final class FlowRelay {
+
+	static final RedisScript APPLY = RedisScript.load(RedisJobStore.class, "flow_relay");
+
+	static final RedisScript DONE = RedisScript.load(RedisJobStore.class, "relay_done");
+
+	/** Separates the home queue from the flow's ref in a remote job's parent. */
+	static final String HOME_SEPARATOR = "\u001f";
+
+	private static final int PAGE = 100;
+
+	private FlowRelay() {
+	}
+
+	/** Applies and deletes up to a few pages of {@code store}'s relay entries; returns how many were applied. */
+	public static int relay(RedisJobStore store) {
+		String key = store.keys().key("relay");
+		int applied = 0;
+		String cursor = ScanParams.SCAN_POINTER_START;
+		do {
+			ScanResult<Map.Entry<String, String>> page = store.redis().hscan(key, cursor, new ScanParams().count(PAGE));
+			for (Map.Entry<String, String> entry : page.getResult()) {
+				apply(store, entry.getKey(), entry.getValue());
+				store.execute(DONE, List.of(), List.of(entry.getKey(), entry.getValue()));
+				applied++;
+			}
+			cursor = page.getCursor();
+		}
+		while (!cursor.equals(ScanParams.SCAN_POINTER_START) && applied < 10 * PAGE);
+		return applied;
+	}
+
+	private static void apply(RedisJobStore store, String field, String value) {
+		if (field.startsWith("o:")) {
+			String[] parts = value.split("\t", 5);
+			String parent = parts[0].isEmpty() ? "" : "r" + store.queue() + HOME_SEPARATOR + parts[0];
+			other(store, parts[1]).execute(Flows.DISPATCH, List.of(),
+					List.of("1", "job", field.substring(2), parts[4], parts[2], parts[3], parent, ""));
+		}
+		else {
+			String[] parts = value.split("\t", 3);
+			int separator = parts[1].indexOf(HOME_SEPARATOR);
+			other(store, parts[1].substring(0, separator)).execute(APPLY, List.of(),
+					List.of(field, parts[0], parts[1].substring(separator + 1), parts[2]));
+		}
+	}
+
+	private static RedisJobStore other(RedisJobStore store, String queue) {
+		return new RedisJobStore(store.redis(), QueueKeys.of(store.keys().prefix(), queue), store.options());
+	}
+
+}
