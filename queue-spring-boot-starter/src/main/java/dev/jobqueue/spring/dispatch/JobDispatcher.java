@@ -78,13 +78,13 @@ public interface JobDispatcher {
 	/** A chain on the default queue, to fill with steps and dispatch: {@code chain().add(type, payload)...dispatch()}. */
 	Chain chain();
 
-	/** A chain whose steps all run on {@code queue}. */
+	/** A chain kept on {@code queue}, where its steps run unless a step is a job of another queue ({@code Job.withQueue}). */
 	Chain chain(String queue);
 
 	/** A batch on the default queue, to fill with members and callbacks and dispatch. */
 	Batch batch();
 
-	/** A batch whose members and callbacks all run on {@code queue}. */
+	/** A batch kept on {@code queue}, where its members and callbacks run unless they are jobs of another queue. */
 	Batch batch(String queue);
 
 	Optional<ChainStatus> chainStatus(String queue, String id);
