@@ -43,11 +43,19 @@ public final class Flows {
 
 	private final RedisJobStore store;
 
+	private volatile boolean relayOnDispatch = true;
+
 	private volatile Duration keep = Duration.ofDays(7);
 
 	public Flows(RedisJobQueue queue) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.store = queue.store();
+	}
+
+	/** Leaves what a dispatch owes other queues to the workers' relay (tests of a crash before the relay ran). */
+	Flows relayOnDispatch(boolean relay) {
+		this.relayOnDispatch = relay;
+		return this;
 	}
 
 	/** How long the record of a finished chain or batch stays readable. */
@@ -195,6 +203,7 @@ public final class Flows {
 		writer.chain(chain, chain.id(), "");
 		writer.group().addAll(List.of("start", "c\t" + chain.id(), ""));
 		sendAll(writer.groups, chain.id());
+		relayNow();
 		return chainStatus(chain.id()).orElseThrow();
 	}
 
@@ -229,7 +238,24 @@ public final class Flows {
 			}
 		}
 		sendAll(writer.groups, batch.id());
+		relayNow();
 		return batchStatus(batch.id()).orElseThrow();
+	}
+
+	/**
+	 * Carries at once what the dispatch put in the relay for other queues (their first jobs), rather than leaving it
+	 * to the workers' next relay run; a failure leaves it to them.
+	 */
+	private void relayNow() {
+		if (!this.relayOnDispatch) {
+			return;
+		}
+		try {
+			FlowRelay.relay(this.store);
+		}
+		catch (RuntimeException ex) {
+			// The workers' periodic relay carries it.
+		}
 	}
 
 	private void sendAll(List<List<String>> groups, String id) {

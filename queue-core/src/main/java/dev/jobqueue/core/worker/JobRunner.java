@@ -496,7 +496,9 @@ final class JobRunner implements Settler.Listener {
 			return;
 		}
 		Map<String, String> metadata = attempt.metadata();
-		if (metadata.containsKey(FlowMetadata.HOME) || metadata.containsKey(FlowMetadata.CHAIN)) {
+		// Its settle may have put a flow's next job or callback for another queue in the relay.
+		if (metadata.containsKey(FlowMetadata.HOME) || metadata.containsKey(FlowMetadata.CHAIN)
+				|| metadata.containsKey(FlowMetadata.BATCH)) {
 			this.flowSettled.run();
 		}
 		Duration took = Duration.ofNanos(System.nanoTime() - attempt.leasedNanos);

@@ -67,9 +67,6 @@ public final class Worker implements AutoCloseable {
 	/** How often attempts are checked against their timeout and their lease's local deadline. */
 	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
 
-	/** How often the flows' relay between queues runs: one HSCAN per store when there is nothing to carry. */
-	private static final Duration RELAY_INTERVAL = Duration.ofMillis(500);
-
 	private enum Phase {
 
 		NEW, RUNNING, STOPPING, TERMINATED
@@ -280,7 +277,9 @@ public final class Worker implements AutoCloseable {
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new LeaseReaper(this.stores, this.outage), 0, this.reapInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
-		this.maintenance.scheduleWithFixedDelay(this::relayFlows, RELAY_INTERVAL.toMillis(), RELAY_INTERVAL.toMillis(),
+		// Settles of flows' jobs and dispatches run the relay at once; this run, as rare as the reaper's (one HSCAN per
+		// store), carries what a crash left behind, so an idle worker stays at about one Redis call a second.
+		this.maintenance.scheduleWithFixedDelay(this::relayFlows, this.reapInterval.toMillis(), this.reapInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
 		this.maintenance.scheduleWithFixedDelay(new RetentionJanitor(this.stores, this.runner), this.trimInterval.toMillis(),
 				this.trimInterval.toMillis(), TimeUnit.MILLISECONDS);

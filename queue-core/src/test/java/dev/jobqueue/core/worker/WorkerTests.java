@@ -627,12 +627,12 @@ class WorkerTests {
 			.sum();
 	}
 
-	/** Requests the worker sent to Redis (scripts and blocking pops), not the commands scripts ran inside. */
+	/** Requests the worker sent to Redis (scripts, blocking pops, relay scans), not the commands scripts ran inside. */
 	private long roundTrips() {
 		String stats = redis.server().client().info("commandstats");
 		return stats.lines()
 			.filter((line) -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")
-					|| line.startsWith("cmdstat_blpop:"))
+					|| line.startsWith("cmdstat_blpop:") || line.startsWith("cmdstat_hscan:"))
 			.mapToLong((line) -> Long.parseLong(line.replaceAll("^[^:]+:calls=(\\d+),.*", "$1")))
 			.sum();
 	}
