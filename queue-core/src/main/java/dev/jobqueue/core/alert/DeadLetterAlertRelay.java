@@ -1,8 +1,5 @@
 package dev.jobqueue.core.alert;
 
-import tools.jackson.databind.JsonNode;
-
-import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.event.EventStore;
 import dev.jobqueue.core.event.EventSubscription;
 import dev.jobqueue.core.event.JobEvent;
@@ -44,22 +41,7 @@ public final class DeadLetterAlertRelay implements AutoCloseable {
 		if (JobEvent.DEAD.equals(event.kind())) {
 			// The event's own time: the same on every delivery, so a redelivered alert keeps its identity.
 			this.dispatcher.deadLettered(new DeadLetterAlert(event.jobId(), event.jobType(), event.queue(),
-					message(event.error()), (event.attempt() != null) ? event.attempt() : 0, event.timestamp()));
-		}
-	}
-
-	/** The error's message, from the JSON the scripts store; the raw text when it is not that. */
-	static String message(String error) {
-		if (error == null) {
-			return null;
-		}
-		try {
-			JsonNode node = PayloadCodec.defaults().readTree(error);
-			JsonNode message = node.get("message");
-			return (message != null && !message.isNull()) ? message.asString() : error;
-		}
-		catch (RuntimeException ex) {
-			return error;
+					event.errorMessage(), (event.attempt() != null) ? event.attempt() : 0, event.timestamp()));
 		}
 	}
 

@@ -3,6 +3,10 @@ package dev.jobqueue.core.event;
 import java.time.Instant;
 import java.util.Map;
 
+import tools.jackson.databind.JsonNode;
+
+import dev.jobqueue.core.codec.PayloadCodec;
+
 /**
  * One step in a job's life (or a worker's, or a user's note), as its queue's event stream holds it. The stream id
  * is Redis's clock when the step was written: events of one queue are in the order their steps happened.
@@ -86,6 +90,20 @@ public record JobEvent(String id, String queue, String kind, String jobId, Strin
 	/** When the step was written, by Redis's clock. */
 	public Instant timestamp() {
 		return Instant.ofEpochMilli(Long.parseLong(this.id.substring(0, this.id.indexOf('-'))));
+	}
+
+	/** The error's message, for people (the error is stored as JSON); its raw text when that is not JSON; {@code null} without one. */
+	public String errorMessage() {
+		if (this.error == null) {
+			return null;
+		}
+		try {
+			JsonNode message = PayloadCodec.defaults().readTree(this.error).get("message");
+			return (message != null && message.isString()) ? message.asString() : this.error;
+		}
+		catch (RuntimeException ex) {
+			return this.error;
+		}
 	}
 
 	/** A field of the entry, or {@code null}. */

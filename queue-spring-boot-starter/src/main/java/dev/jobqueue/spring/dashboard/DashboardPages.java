@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import tools.jackson.databind.JsonNode;
-
-import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.event.JobEvent;
 import dev.jobqueue.core.flow.BatchStatus;
 import dev.jobqueue.core.flow.ChainStatus;
@@ -145,20 +142,6 @@ final class DashboardPages {
 		return html.toString();
 	}
 
-	/** An event's error is stored as JSON; people read its message. */
-	private static String errorMessage(String error) {
-		if (error == null) {
-			return "";
-		}
-		try {
-			JsonNode message = PayloadCodec.defaults().readTree(error).get("message");
-			return (message != null && message.isString()) ? message.asString() : error;
-		}
-		catch (RuntimeException ex) {
-			return error;
-		}
-	}
-
 	String job(Context context, String queue, JobInfo info, List<JobEvent> history) {
 		Job job = info.job();
 		Html html = start("Job " + info.id(), context, queue);
@@ -231,7 +214,7 @@ final class DashboardPages {
 					.tag("td", (event.attempt() != null) ? event.attempt() : "")
 					.tag("td", (event.workerId() != null) ? event.workerId() : "")
 					.tag("td", (event.durationMillis() != null) ? event.durationMillis() + " ms" : "")
-					.tag("td", errorMessage(event.error()))
+					.tag("td", (event.error() != null) ? event.errorMessage() : "")
 					.raw("</tr>");
 			}
 			html.raw("</tbody></table>");
