@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.jobqueue.test.RecordingEndpoint;
+import dev.jobqueue.test.RecordingEndpoint.Answer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +26,7 @@ class AlertersTests {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private RecordingHttpServer server;
+	private RecordingEndpoint server;
 
 	@AfterEach
 	void stopServer() {
@@ -34,11 +37,11 @@ class AlertersTests {
 
 	@Test
 	void theWebhookAlerterPostsTheAlertAsJson() throws Exception {
-		this.server = new RecordingHttpServer();
+		this.server = new RecordingEndpoint();
 		new WebhookAlerter(this.server.url("/hooks/dlq"), null, Duration.ofSeconds(2), Duration.ofSeconds(5),
 				"https://ops.example.com/jobqueue/").send(ALERT);
 
-		RecordingHttpServer.Request request = this.server.requests().get(0);
+		RecordingEndpoint.Request request = this.server.requests().get(0);
 		assertThat(request.method()).isEqualTo("POST");
 		assertThat(request.path()).isEqualTo("/hooks/dlq");
 		assertThat(request.header("content-type")).isEqualTo("application/json");
@@ -57,7 +60,7 @@ class AlertersTests {
 
 	@Test
 	void theWebhookAlerterPostsASummaryWithItsCountAndLatestError() throws Exception {
-		this.server = new RecordingHttpServer();
+		this.server = new RecordingEndpoint();
 		new WebhookAlerter(this.server.url("/"), null, Duration.ofSeconds(2), Duration.ofSeconds(5), null).send(SUMMARY);
 
 		JsonNode body = this.json.readTree(this.server.requests().get(0).body());
@@ -70,7 +73,7 @@ class AlertersTests {
 
 	@Test
 	void anAnswerOtherThan2xxIsAFailureThatDoesNotShowTheUrl() throws Exception {
-		this.server = new RecordingHttpServer().answer(503);
+		this.server = new RecordingEndpoint().always(Answer.status(503));
 		WebhookAlerter alerter = new WebhookAlerter(this.server.url("/secret-token-path"), null, Duration.ofSeconds(2),
 				Duration.ofSeconds(5), null);
 
@@ -80,7 +83,7 @@ class AlertersTests {
 
 	@Test
 	void anEndpointThatHangsFailsTheCallAfterTheTimeout() throws Exception {
-		this.server = new RecordingHttpServer().hang();
+		this.server = new RecordingEndpoint().always(Answer.hangs());
 		WebhookAlerter alerter = new WebhookAlerter(this.server.url("/"), null, Duration.ofSeconds(2),
 				Duration.ofMillis(500), null);
 
@@ -89,7 +92,7 @@ class AlertersTests {
 
 	@Test
 	void theSlackAlerterPostsAReadableMessageToItsChannel() throws Exception {
-		this.server = new RecordingHttpServer();
+		this.server = new RecordingEndpoint();
 		SlackAlerter slack = new SlackAlerter(this.server.url("/services/T000/B000/XXXX"), "#ops-alerts",
 				Duration.ofSeconds(5), "https://ops.example.com/jobqueue");
 		slack.send(ALERT);
@@ -110,7 +113,7 @@ class AlertersTests {
 
 	@Test
 	void theSlackAlerterLeavesTheChannelAndLinkOutWhenNotConfigured() throws Exception {
-		this.server = new RecordingHttpServer();
+		this.server = new RecordingEndpoint();
 		new SlackAlerter(this.server.url("/"), null, Duration.ofSeconds(5), null).send(ALERT);
 
 		JsonNode message = this.json.readTree(this.server.requests().get(0).body());

@@ -20,6 +20,8 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.worker.JobExecutionListener;
 import dev.jobqueue.core.worker.NonRetryableJobException;
 import dev.jobqueue.core.worker.Worker;
+import dev.jobqueue.test.RecordingEndpoint;
+import dev.jobqueue.test.RecordingEndpoint.Answer;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,9 +62,9 @@ class HangingAlerterTests {
 
 	private Run run(boolean hang) throws Exception {
 		redis.server().flushAll();
-		try (RecordingHttpServer endpoint = new RecordingHttpServer()) {
+		try (RecordingEndpoint endpoint = new RecordingEndpoint()) {
 			if (hang) {
-				endpoint.hang();
+				endpoint.always(Answer.hangs());
 			}
 			AlertDispatcher dispatcher = new AlertDispatcher(redis.server().client(), "jq",
 					List.of(new WebhookAlerter(endpoint.url("/alerts"), null, Duration.ofSeconds(1), Duration.ofSeconds(1),

@@ -1,4 +1,4 @@
-package dev.jobqueue.spring.builtin;
+package dev.jobqueue.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +18,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A loopback HTTP server that records every request and answers the scripted answers in turn (then 200); an
- * answer may hang until the server closes.
+ * A loopback HTTP server for tests that records every request and answers the scripted answers in turn, then
+ * {@link #always(Answer) one answer} (200 unless set); an answer may hang until the server closes. Thread-safe.
  */
 public final class RecordingEndpoint implements AutoCloseable {
 
@@ -61,6 +61,8 @@ public final class RecordingEndpoint implements AutoCloseable {
 
 	private final CountDownLatch closed = new CountDownLatch(1);
 
+	private volatile Answer otherwise = Answer.status(200);
+
 	public RecordingEndpoint(Answer... answers) throws IOException {
 		this.answers.addAll(List.of(answers));
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -78,7 +80,7 @@ public final class RecordingEndpoint implements AutoCloseable {
 		}
 		Answer answer = this.answers.poll();
 		if (answer == null) {
-			answer = Answer.status(200);
+			answer = this.otherwise;
 		}
 		if (answer.hang()) {
 			try {
@@ -93,6 +95,12 @@ public final class RecordingEndpoint implements AutoCloseable {
 		answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
 		exchange.sendResponseHeaders(answer.status(), -1);
 		exchange.close();
+	}
+
+	/** Answers every request after the scripted ones with {@code answer}. */
+	public RecordingEndpoint always(Answer answer) {
+		this.otherwise = answer;
+		return this;
 	}
 
 	public String url(String path) {
