@@ -11,10 +11,11 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Carries what a store owes other queues' stores (its {@code relay} hash, written by the script that decided it):
- * jobs of its flows to enqueue on other queues, and outcomes of other queues' flows' jobs that ended here. Each
- * entry is applied by a script on the other store (an enqueue under the job's deterministic id, or
- * {@code flow_relay.lua}, which marks the job's outcome as applied), then deleted if unchanged: a crash in between
- * relays it again and the other store refuses it, so the effect is exactly once. No script touches two stores,
+ * jobs of its flows to enqueue on other queues ({@code o:<id>}) or to cancel there ({@code x:<id>}, once their flow
+ * ended early), and outcomes and revivals of other queues' flows' jobs held here. Each entry is applied by a script
+ * on the other store (an enqueue under the job's deterministic id, a cancel that also stores a job not created yet
+ * as cancelled, or {@code flow_relay.lua}, which marks per job what it applied), then deleted if unchanged: a crash
+ * in between relays it again and the other store refuses it, so the effect is exactly once. No script touches two stores,
  * so this works alike on one Redis and on Redis Cluster. Run by every worker's maintenance thread for the stores
  * it serves; safe to run from several workers at once.
  */
@@ -56,6 +57,10 @@ public final class FlowRelay {
 			String parent = parts[0].isEmpty() ? "" : "r" + store.queue() + HOME_SEPARATOR + parts[0];
 			other(store, parts[1]).execute(Flows.DISPATCH, List.of(),
 					List.of("1", "job", field.substring(2), parts[4], parts[2], parts[3], parent, ""));
+		}
+		else if (field.startsWith("x:")) {
+			String[] parts = value.split("\t", 2);
+			other(store, parts[0]).execute(Flows.DISPATCH, List.of(), List.of("1", "cancel", field.substring(2), parts[1]));
 		}
 		else {
 			String[] parts = value.split("\t", 3);

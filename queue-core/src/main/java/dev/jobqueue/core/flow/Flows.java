@@ -178,10 +178,14 @@ public final class Flows {
 	/**
 	 * Cancels a job, a chain or a batch by id: a chain's pending step is cancelled and no further step is
 	 * enqueued; a batch's waiting members are cancelled and its running ones stopped at their worker's next
-	 * heartbeat. One script, like {@link RedisJobQueue#cancel}, which does the same.
+	 * heartbeat. One script, like {@link RedisJobQueue#cancel}, which does the same; members on other queues count
+	 * as cancelled at once and are cancelled on their queues by the relay, which this runs at once (the workers'
+	 * relay otherwise, within a reaper interval).
 	 */
 	public CancelResult cancel(String id) {
-		return this.queue.cancel(id);
+		CancelResult result = this.queue.cancel(id);
+		relayNow();
+		return result;
 	}
 
 	private Map<String, String> read(String part, String id, String... names) {
