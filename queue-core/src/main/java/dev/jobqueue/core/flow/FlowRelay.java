@@ -1,11 +1,13 @@
 package dev.jobqueue.core.flow;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.core.redis.RedisScript;
+import dev.jobqueue.core.shard.ShardLayouts;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -36,12 +38,13 @@ public final class FlowRelay {
 	/** Applies and deletes up to a few pages of {@code store}'s relay entries; returns how many were applied. */
 	public static int relay(RedisJobStore store) {
 		String key = store.keys().key("relay");
+		Map<String, List<String>> shards = new HashMap<>();
 		int applied = 0;
 		String cursor = ScanParams.SCAN_POINTER_START;
 		do {
 			ScanResult<Map.Entry<String, String>> page = store.redis().hscan(key, cursor, new ScanParams().count(PAGE));
 			for (Map.Entry<String, String> entry : page.getResult()) {
-				apply(store, entry.getKey(), entry.getValue());
+				apply(store, entry.getKey(), entry.getValue(), shards);
 				store.execute(DONE, List.of(), List.of(entry.getKey(), entry.getValue()));
 				applied++;
 			}
@@ -51,16 +54,18 @@ public final class FlowRelay {
 		return applied;
 	}
 
-	private static void apply(RedisJobStore store, String field, String value) {
+	private static void apply(RedisJobStore store, String field, String value, Map<String, List<String>> shards) {
 		if (field.startsWith("o:")) {
 			String[] parts = value.split("\t", 5);
 			String parent = parts[0].isEmpty() ? "" : "r" + store.queue() + HOME_SEPARATOR + parts[0];
-			other(store, parts[1]).execute(Flows.DISPATCH, List.of(),
-					List.of("1", "job", field.substring(2), parts[4], parts[2], parts[3], parent, ""));
+			String id = field.substring(2);
+			target(store, parts[1], id, shards).execute(Flows.DISPATCH, List.of(),
+					List.of("1", "job", id, parts[4], parts[2], parts[3], parent, ""));
 		}
 		else if (field.startsWith("x:")) {
 			String[] parts = value.split("\t", 2);
-			other(store, parts[0]).execute(Flows.DISPATCH, List.of(), List.of("1", "cancel", field.substring(2), parts[1]));
+			String id = field.substring(2);
+			target(store, parts[0], id, shards).execute(Flows.DISPATCH, List.of(), List.of("1", "cancel", id, parts[1]));
 		}
 		else {
 			String[] parts = value.split("\t", 3);
@@ -68,6 +73,16 @@ public final class FlowRelay {
 			other(store, parts[1].substring(0, separator)).execute(APPLY, List.of(),
 					List.of(field, parts[0], parts[1].substring(separator + 1), parts[2]));
 		}
+	}
+
+	/** The store of {@code queue} that holds job {@code id}: its shard by the id's hash when the queue is sharded. */
+	private static RedisJobStore target(RedisJobStore store, String queue, String id, Map<String, List<String>> shards) {
+		String prefix = store.keys().prefix();
+		List<String> tags = shards.computeIfAbsent(queue, (name) -> ShardLayouts.recorded(store.redis(), prefix, name));
+		if (tags.isEmpty()) {
+			return other(store, queue);
+		}
+		return new RedisJobStore(store.redis(), QueueKeys.of(prefix, queue, ShardLayouts.tagOf(tags, id)), store.options());
 	}
 
 	private static RedisJobStore other(RedisJobStore store, String queue) {

@@ -26,11 +26,14 @@ import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.core.queue.Settlement;
+import dev.jobqueue.core.shard.ShardStrategy;
+import dev.jobqueue.core.shard.ShardedQueue;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -83,30 +86,41 @@ class RemoteMemberTests {
 	}
 
 	private void startWorker(RedisJobQueue queue) {
-		Worker worker = Worker.builder(queue).concurrency(2)
+		startWorker(Worker.builder(queue), queue.name());
+	}
+
+	private void startWorker(Worker.Builder builder, String queue) {
+		Worker worker = builder.concurrency(2)
 			.retryPolicy(RetryPolicy.defaults().withMaxRetries(1).withBackoff(BackOff.fixed(Duration.ofMillis(100))))
-			.handle("step", Step.class, (step, ctx) -> this.ran.add(queue.name() + " step " + step.name()))
+			.handle("step", Step.class, (step, ctx) -> this.ran.add(queue + " step " + step.name()))
 			.handle("fail", Step.class, (step, ctx) -> {
-				this.ran.add(queue.name() + " fail " + step.name());
+				this.ran.add(queue + " fail " + step.name());
 				throw new IllegalStateException("step " + step.name() + " cannot work");
 			})
 			.handle("flaky", Step.class, (step, ctx) -> {
-				this.ran.add(queue.name() + " flaky " + step.name());
+				this.ran.add(queue + " flaky " + step.name());
 				if (this.broken.get()) {
 					throw new IllegalStateException("flaky " + step.name() + " is broken");
 				}
 			})
 			.handle("gate", Step.class, (step, ctx) -> this.gate.await())
 			.handle("block", Step.class, (step, ctx) -> {
-				this.ran.add(queue.name() + " block " + step.name());
+				this.ran.add(queue + " block " + step.name());
 				this.blocking.countDown();
-				while (!ctx.shouldStop()) {
-					Thread.sleep(20);
+				try {
+					while (!ctx.shouldStop()) {
+						Thread.sleep(20);
+					}
 				}
-				this.ran.add(queue.name() + " block " + step.name() + " saw the cancel");
+				catch (InterruptedException ex) {
+					// A cancel interrupts the handler too.
+				}
+				if (ctx.shouldStop()) {
+					this.ran.add(queue + " block " + step.name() + " saw the cancel");
+				}
 				ctx.stopIfRequested();
 			})
-			.handle("callback", Step.class, (step, ctx) -> this.ran.add(queue.name() + " callback " + step.name()))
+			.handle("callback", Step.class, (step, ctx) -> this.ran.add(queue + " callback " + step.name()))
 			.build();
 		this.workers.add(worker);
 		worker.start();
@@ -294,6 +308,78 @@ class RemoteMemberTests {
 		assertThat(status.successful()).isEqualTo(1);
 		assertThat(status.pending()).isEqualTo(1);
 		assertThat(this.client.hlen(relay)).isZero();
+	}
+
+	@Test
+	void aBatchWithMembersOnAShardedQueueRunsThemOnItsShardsAndCountsEachOnce() {
+		ShardedQueue sharded = ShardedQueue.onServers(List.of(this.client, this.client, this.client), "sharded",
+				QueueOptions.defaults().withLeaseDuration(LEASE), ShardStrategy.ROUND_ROBIN);
+		try {
+			startWorker(this.home);
+			startWorker(Worker.builderForStores(sharded.stores()).rotateStores(true), "sharded");
+			Batch batch = this.flows.batch().onSuccess(Job.of("callback", new Step("success")));
+			for (int i = 1; i <= 12; i++) {
+				batch.add(Job.of("step", new Step("s" + i)).withQueue("sharded"));
+			}
+			String id = batch.dispatch().id();
+
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(this.flows.batchStatus(id).orElseThrow().status()).isEqualTo(FlowStatus.SUCCEEDED);
+				assertThat(this.ran).contains("home callback success");
+			});
+			assertThat(this.flows.batchStatus(id).orElseThrow().successful()).isEqualTo(12);
+			assertThat(this.ran).filteredOn((line) -> line.startsWith("sharded step")).hasSize(12);
+			assertThat(sharded.shards()).filteredOn((shard) -> shard.stats().completed() > 0).hasSizeGreaterThan(1);
+			assertThat(sharded.get(id + ":1").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+			// Nothing went to the unsharded store of that name, which no worker reads.
+			assertThat(this.client.hlen(new RedisJobQueue(this.client, "sharded").store().keys().key("jobs"))).isZero();
+			assertThat(this.ran).containsOnlyOnce("home callback success");
+		}
+		finally {
+			sharded.close();
+		}
+	}
+
+	@Test
+	void cancellingABatchReachesItsMembersOnTheShardsOfAShardedQueue() {
+		ShardedQueue sharded = ShardedQueue.onServers(List.of(this.client, this.client), "sharded",
+				QueueOptions.defaults().withLeaseDuration(LEASE), ShardStrategy.HASH);
+		try {
+			Batch batch = this.flows.batch();
+			for (int i = 1; i <= 6; i++) {
+				batch.add(Job.of("step", new Step("s" + i)).withQueue("sharded"));
+			}
+			String id = batch.dispatch().id();
+			assertThat(sharded.stats().pending()).isEqualTo(6);
+
+			assertThat(this.flows.cancel(id)).isEqualTo(CancelResult.CANCELLED);
+
+			assertThat(sharded.stats().pending()).isZero();
+			for (int i = 1; i <= 6; i++) {
+				assertThat(sharded.get(id + ":" + i).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+			}
+		}
+		finally {
+			sharded.close();
+		}
+	}
+
+	@Test
+	void aFlowJobForAQueueShardedOverAnotherConnectionIsRefusedNamingTheQueue() {
+		try (RedisClient elsewhere = RedisClient.builder().hostAndPort(redis.server().hostAndPort()).build()) {
+			ShardedQueue sharded = ShardedQueue.onServers(List.of(elsewhere, elsewhere), "far", QueueOptions.defaults(),
+					ShardStrategy.HASH);
+			try {
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> this.flows.batch().add(Job.of("step", new Step("s")).withQueue("far")).dispatch())
+					.withMessageContaining("Queue 'far' is sharded")
+					.withMessageContaining("cannot have jobs on it");
+				assertThat(this.client.hlen(this.home.store().keys().key("batches"))).isZero();
+			}
+			finally {
+				sharded.close();
+			}
+		}
 	}
 
 }
