@@ -44,10 +44,12 @@ all under one hash tag (see QueueKeys):
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
  relay       hash   what this store owes another queue's store, written in the script that decides it and deleted
                     (compare-and-delete) once applied there (FlowRelay): '<member id>' -> '<how>\t<home queue>\31
-                    <flow ref>\t<value>' for a job of a flow whose record lives on another queue (its home), and
+                    <flow ref>[\31<life>]\t<value>' for a job of a flow whose record lives on another queue (its
+                    home; how: 'ok', 'dead', 'cancelled', or 'revive' for a new life, see rejoin_remote),
                     'o:<job id>' -> '<flow ref>\t<queue>\t<priority>\t<delay ms>\t<envelope>' for a flow's job to
                     enqueue on another queue (stored in a flow as the spec 'o\t<id>\t<queue>\t<priority>\t<delay
-                    ms>\t<envelope>')
+                    ms>\t<envelope>'), and 'x:<job id>' -> '<queue>\t<envelope or nothing>' for such a job to cancel
+                    there (cancel_remote)
  cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
