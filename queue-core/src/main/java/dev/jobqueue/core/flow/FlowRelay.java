@@ -1,8 +1,10 @@
 package dev.jobqueue.core.flow;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.queue.RedisJobStore;
@@ -35,8 +37,21 @@ public final class FlowRelay {
 	private FlowRelay() {
 	}
 
-	/** Applies and deletes up to a few pages of {@code store}'s relay entries; returns how many were applied. */
+	/**
+	 * Applies and deletes up to a few pages of {@code store}'s relay entries; returns how many were applied. What the
+	 * outcomes applied on their flows' home stores put in those stores' relays (a chain's next step on a third
+	 * queue, the cancels of a batch that failed) is carried at once too, rather than at the home workers' next run.
+	 */
 	public static int relay(RedisJobStore store) {
+		Set<String> homes = new HashSet<>();
+		int applied = relay(store, homes);
+		for (String home : homes) {
+			relay(other(store, home), new HashSet<>());
+		}
+		return applied;
+	}
+
+	private static int relay(RedisJobStore store, Set<String> homes) {
 		String key = store.keys().key("relay");
 		Map<String, List<String>> shards = new HashMap<>();
 		int applied = 0;
@@ -44,7 +59,7 @@ public final class FlowRelay {
 		do {
 			ScanResult<Map.Entry<String, String>> page = store.redis().hscan(key, cursor, new ScanParams().count(PAGE));
 			for (Map.Entry<String, String> entry : page.getResult()) {
-				apply(store, entry.getKey(), entry.getValue(), shards);
+				apply(store, entry.getKey(), entry.getValue(), shards, homes);
 				store.execute(DONE, List.of(), List.of(entry.getKey(), entry.getValue()));
 				applied++;
 			}
@@ -54,7 +69,8 @@ public final class FlowRelay {
 		return applied;
 	}
 
-	private static void apply(RedisJobStore store, String field, String value, Map<String, List<String>> shards) {
+	private static void apply(RedisJobStore store, String field, String value, Map<String, List<String>> shards,
+			Set<String> homes) {
 		if (field.startsWith("o:")) {
 			String[] parts = value.split("\t", 5);
 			String parent = parts[0].isEmpty() ? "" : "r" + store.queue() + HOME_SEPARATOR + parts[0];
@@ -70,6 +86,7 @@ public final class FlowRelay {
 		else {
 			String[] parts = value.split("\t", 3);
 			int separator = parts[1].indexOf(HOME_SEPARATOR);
+			homes.add(parts[1].substring(0, separator));
 			other(store, parts[1].substring(0, separator)).execute(APPLY, List.of(),
 					List.of(field, parts[0], parts[1].substring(separator + 1), parts[2]));
 		}

@@ -231,6 +231,26 @@ class RemoteMemberTests {
 	}
 
 	@Test
+	void aMemberDyingOnTheOtherQueueFailsItsBatchWhoseMembersWaitingOnAThirdQueueAreCancelledAtOnce() {
+		RedisJobQueue third = new RedisJobQueue(this.client, "third", QueueOptions.defaults().withLeaseDuration(LEASE));
+		// Only the other queue has a worker: its relay carries the death home, and the cancels that follow onward.
+		startWorker(this.other);
+		String id = this.flows.batch().add(Job.of("fail", new Step("o")).withQueue("other"))
+			.add(Job.of("step", new Step("t1")).withQueue("third")).add(Job.of("step", new Step("t2")).withQueue("third"))
+			.dispatch().id();
+
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(this.flows.batchStatus(id).orElseThrow().status()).isEqualTo(FlowStatus.FAILED);
+			assertThat(third.get(id + ":2").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+			assertThat(third.get(id + ":3").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+		});
+		BatchStatus failed = this.flows.batchStatus(id).orElseThrow();
+		assertThat(failed.failed()).isEqualTo(1);
+		assertThat(failed.cancelled()).isEqualTo(2);
+		assertThat(third.stats().pending()).isZero();
+	}
+
+	@Test
 	void aMemberRevivedFromTheOtherQueuesDeadLettersRejoinsItsBatchWhichThenSucceeds() {
 		startWorker(this.home);
 		startWorker(this.other);
