@@ -19,9 +19,10 @@ import redis.clients.jedis.resps.ScanResult;
  * ended early), and outcomes and revivals of other queues' flows' jobs held here. Each entry is applied by a script
  * on the other store (an enqueue under the job's deterministic id, a cancel that also stores a job not created yet
  * as cancelled, or {@code flow_relay.lua}, which marks per job what it applied), then deleted if unchanged: a crash
- * in between relays it again and the other store refuses it, so the effect is exactly once. No script touches two stores,
- * so this works alike on one Redis and on Redis Cluster. Run by every worker's maintenance thread for the stores
- * it serves; safe to run from several workers at once.
+ * in between relays it again and the other store refuses it, so the effect is exactly once. No script touches two
+ * stores, so this works alike on one Redis and on Redis Cluster. A sharded queue is reached through its recorded
+ * layout ({@link ShardLayouts}). Run by every worker's maintenance thread for the stores it serves; safe to run
+ * from several workers at once.
  */
 public final class FlowRelay {
 

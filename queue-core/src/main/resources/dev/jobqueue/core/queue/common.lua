@@ -798,7 +798,8 @@ in its parent ('r<home>\31<flow ref>\31<life>') so that its outcome carries it, 
 'revive' entry in the relay, which overwrites a death not relayed yet (that death then never counts). The home
 takes it back as rejoin does, or lets it run alone (flow_relay.lua). ]]
 local function rejoin_remote(id, ref, home)
-  local parent = 'r' .. home .. '\31' .. ref .. '\31' .. math.max(1, tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0'))
+  local life = math.max(1, tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0'))
+  local parent = 'r' .. home .. '\31' .. ref .. '\31' .. life
   redis.call('HSET', K_FLOWS, id, parent .. '\t')
   relay_outcome(id, 'revive', parent, '')
 end

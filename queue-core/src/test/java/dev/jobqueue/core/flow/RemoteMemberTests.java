@@ -298,7 +298,8 @@ class RemoteMemberTests {
 		ChainStatus done = this.flows.chainStatus(id).orElseThrow();
 		assertThat(done.failedStep()).isZero();
 		assertThat(done.error()).isNull();
-		assertThat(this.ran).containsSubsequence("home step a", "other flaky b", "home step c").containsOnlyOnce("home step c");
+		assertThat(this.ran).containsSubsequence("home step a", "other flaky b", "home step c")
+			.containsOnlyOnce("home step c");
 	}
 
 	@Test
