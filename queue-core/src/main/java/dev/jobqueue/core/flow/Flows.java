@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.jobqueue.core.codec.PayloadCodec;
 import dev.jobqueue.core.job.Job;
@@ -18,6 +20,8 @@ import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.RedisJobStore;
 import dev.jobqueue.core.redis.RedisClock;
 import dev.jobqueue.core.redis.RedisScript;
+import dev.jobqueue.core.shard.ShardLayouts;
+import dev.jobqueue.core.shard.ShardedQueue;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -46,6 +50,9 @@ public final class Flows {
 	private volatile boolean relayOnDispatch = true;
 
 	private volatile Duration keep = Duration.ofDays(7);
+
+	/** Other queues this dispatcher's flows have jobs on, checked once (see checkTarget). */
+	private final Set<String> checkedTargets = ConcurrentHashMap.newKeySet();
 
 	public Flows(RedisJobQueue queue) {
 		this.queue = Objects.requireNonNull(queue, "queue");
@@ -178,10 +185,14 @@ public final class Flows {
 	/**
 	 * Cancels a job, a chain or a batch by id: a chain's pending step is cancelled and no further step is
 	 * enqueued; a batch's waiting members are cancelled and its running ones stopped at their worker's next
-	 * heartbeat. One script, like {@link RedisJobQueue#cancel}, which does the same.
+	 * heartbeat. One script, like {@link RedisJobQueue#cancel}, which does the same; members on other queues count
+	 * as cancelled at once and are cancelled on their queues by the relay, which this runs at once (the workers'
+	 * relay otherwise, within a reaper interval).
 	 */
 	public CancelResult cancel(String id) {
-		return this.queue.cancel(id);
+		CancelResult result = this.queue.cancel(id);
+		relayNow();
+		return result;
 	}
 
 	private Map<String, String> read(String part, String id, String... names) {
@@ -392,7 +403,39 @@ public final class Flows {
 	private Job flowJob(Job job, String id, String key, String flowId) {
 		Job stored = new Job(id, job.type(), null, job.payload(), job.priority(), job.createdAt(), 0, job.maxRetries(),
 				job.metadata(), job.timeout(), job.backoff(), null, null, false).withMetadata(key, flowId);
-		return remote(job) ? stored.withMetadata(FlowMetadata.HOME, this.queue.name()) : stored;
+		if (!remote(job)) {
+			return stored;
+		}
+		checkTarget(job.queue());
+		return stored.withMetadata(FlowMetadata.HOME, this.queue.name());
+	}
+
+	/**
+	 * A sharded queue this JVM built can take a flow's jobs when its shards use this flow's Redis connection (one
+	 * server, or the cluster): its layout is recorded there for the relay, which routes each job to a shard by its
+	 * id. Shards elsewhere are out of the relay's reach: refused, naming the queue.
+	 */
+	private void checkTarget(String target) {
+		if (!this.checkedTargets.add(target)) {
+			return;
+		}
+		String prefix = this.store.keys().prefix();
+		Optional<ShardedQueue> sharded = ShardLayouts.built(prefix, target);
+		if (sharded.isEmpty()) {
+			return;
+		}
+		if (sharded.get().stores().stream().anyMatch((shard) -> shard.redis() != this.store.redis())) {
+			this.checkedTargets.remove(target);
+			throw new IllegalArgumentException("Queue '" + target + "' is sharded over other Redis connections than "
+					+ "queue '" + this.queue.name() + "' uses: a flow of queue '" + this.queue.name() + "' cannot have "
+					+ "jobs on it, since the relay that enqueues them reaches only that queue's Redis (a sharded queue "
+					+ "whose shards share its connection, on one server or one cluster, can)");
+		}
+		String tags = String.join(",", sharded.get().tags());
+		String key = ShardLayouts.recordKey(prefix, target);
+		if (!tags.equals(this.store.redis().get(key))) {
+			this.store.redis().set(key, tags);
+		}
 	}
 
 	/** Whether a flow's job runs on another queue than the flow's (its outcome then comes back through FlowRelay). */

@@ -110,6 +110,7 @@ public final class ShardedQueue implements JobQueue {
 			return thread;
 		});
 		refresh();
+		ShardLayouts.register(stores.get(0).keys().prefix(), this);
 		this.refresher.scheduleWithFixedDelay(this::refresh, refreshInterval.toMillis(), refreshInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
 	}
@@ -382,6 +383,7 @@ public final class ShardedQueue implements JobQueue {
 	/** Stops the background refresh; the clients belong to whoever created them. */
 	@Override
 	public void close() {
+		ShardLayouts.unregister(this.shards.get(0).keys().prefix(), this);
 		this.refresher.shutdownNow();
 	}
 

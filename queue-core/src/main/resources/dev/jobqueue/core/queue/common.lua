@@ -44,10 +44,12 @@ all under one hash tag (see QueueKeys):
  ended       zset   'b<id>' / 'c<id>' of finished batches and chains, score = when their record may be removed
  relay       hash   what this store owes another queue's store, written in the script that decides it and deleted
                     (compare-and-delete) once applied there (FlowRelay): '<member id>' -> '<how>\t<home queue>\31
-                    <flow ref>\t<value>' for a job of a flow whose record lives on another queue (its home), and
+                    <flow ref>[\31<life>]\t<value>' for a job of a flow whose record lives on another queue (its
+                    home; how: 'ok', 'dead', 'cancelled', or 'revive' for a new life, see rejoin_remote),
                     'o:<job id>' -> '<flow ref>\t<queue>\t<priority>\t<delay ms>\t<envelope>' for a flow's job to
                     enqueue on another queue (stored in a flow as the spec 'o\t<id>\t<queue>\t<priority>\t<delay
-                    ms>\t<envelope>')
+                    ms>\t<envelope>'), and 'x:<job id>' -> '<queue>\t<envelope or nothing>' for such a job to cancel
+                    there (cancel_remote)
  cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
@@ -414,11 +416,13 @@ local function forget_flows(now)
       names[#names + 1] = field(ref, 'result:' .. k)
       unstarted[#unstarted + 1] = redis.call('HGET', hash, field(ref, 's:' .. k))
     end
-    -- The marks of outcomes relayed from other queues (flow_relay.lua), kept as long as the record.
+    -- The marks of outcomes relayed from other queues (flow_relay.lua) and the queues of its jobs there (q:, see
+    -- start_spec), kept as long as the record.
     if redis.call('HGET', hash, field(ref, 'remote')) then
       local id, marks = string.sub(ref, 2), {}
       for k = 1, math.max(n, tonumber(redis.call('HGET', hash, field(ref, 'total')) or '0')) do
         marks[#marks + 1] = field(ref, 'r:' .. id .. ':' .. k)
+        marks[#marks + 1] = field(ref, 'q:' .. id .. ':' .. k)
       end
       call_chunked('HDEL', hash, marks)
     end
@@ -499,7 +503,7 @@ local function cancel_members(bid, now)
       redis.call('HINCRBY', K_BATCHES, bid .. ':cancelled', 1)
       drop_spec(spec, now)
     else
-      cancel_node(bid .. ':' .. n, now)
+      cancel_node(bid .. ':' .. n, now, 'b' .. bid)
     end
   end
   if to < total then
@@ -626,8 +630,14 @@ start_spec = function(spec, parent, now, job_field)
       wake(1)
     end
   elseif kind == 'o' then
-    -- A job for another queue: FlowRelay enqueues it there under this id, so once.
-    redis.call('HSET', K_RELAY, 'o:' .. string.sub(spec, 3, a - 1), parent .. '\t' .. string.sub(spec, a + 1))
+    -- A job for another queue: FlowRelay enqueues it there under this id, so once. Its flow keeps the queue's name,
+    -- to cancel it there if the flow ends first (cancel_remote).
+    local id = string.sub(spec, 3, a - 1)
+    redis.call('HSET', K_RELAY, 'o:' .. id, parent .. '\t' .. string.sub(spec, a + 1))
+    if parent ~= '' then
+      redis.call('HSET', flow_hash(parent), field(parent, 'q:' .. id),
+        string.sub(spec, a + 1, string.find(spec, '\t', a + 1, true) - 1))
+    end
   elseif kind == 'c' then
     local cid = string.sub(spec, 3)
     redis.call('HSET', K_CHAINS, cid .. ':status', 'running')
@@ -643,6 +653,29 @@ start_spec = function(spec, parent, now, job_field)
       start_spec(member, 'b' .. bid, now, nil)
     end
   end
+end
+
+--[[ A flow that ended early lets go of a job it enqueued on another queue (parent: the flow's ref; the queue is
+its 'q:<id>'). Unless that job's outcome came back already, it counts as cancelled now, any later message about it
+is refused (its relay mark becomes 'x', see flow_relay.lua), and 'x:<id>' in the relay asks its queue to cancel
+it (flow_dispatch.lua's 'cancel'). An outbox entry not carried yet goes along: that queue then stores the job as
+cancelled, so a relay run still holding the outbox entry cannot create it. Returns false for any other job. ]]
+local function cancel_remote(id, parent, now)
+  local hash = flow_hash(parent)
+  local queue = redis.call('HGET', hash, field(parent, 'q:' .. id))
+  if not queue then return false end
+  local seen = redis.call('HGET', hash, field(parent, 'r:' .. id))
+  if seen == 'x' or tonumber(seen or '0') % 2 == 1 then return true end
+  redis.call('HSET', hash, field(parent, 'r:' .. id), 'x')
+  local envelope = ''
+  local outbox = redis.call('HGET', K_RELAY, 'o:' .. id)
+  if outbox then
+    envelope = string.match(outbox, '^[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t(.*)$')
+    redis.call('HDEL', K_RELAY, 'o:' .. id)
+  end
+  redis.call('HSET', K_RELAY, 'x:' .. id, queue .. '\t' .. envelope)
+  job_finished(nil, parent, 'cancelled', '', now)
+  return true
 end
 
 --[[ Cancels a job in constant time: a waiting job at once (one still in a list gets a tombstone and is dropped
@@ -670,8 +703,9 @@ cancel_job = function(id, now)
   return 'cancelled'
 end
 
--- Cancels a batch's member or a chain's step by id: a chain, a batch or a job. Returns what cancel_job does.
-cancel_node = function(id, now)
+-- Cancels a batch's member or a chain's step by id (parent: that flow's ref): a chain, a batch, a job, or a job on
+-- another queue. Returns what cancel_job does.
+cancel_node = function(id, now, parent)
   for _, ref in ipairs({ 'c' .. id, 'b' .. id }) do
     local status = redis.call('HGET', flow_hash(ref), field(ref, 'status'))
     if status then
@@ -680,7 +714,7 @@ cancel_node = function(id, now)
       if string.sub(ref, 1, 1) == 'c' then
         drop_later_steps(id, now)
         local job = redis.call('HGET', K_CHAINS, id .. ':job:' .. redis.call('HGET', K_CHAINS, id .. ':step'))
-        if job then cancel_node(job, now) end
+        if job then cancel_node(job, now, ref) end
       else
         cancel_members(id, now)
       end
@@ -688,6 +722,7 @@ cancel_node = function(id, now)
       return 'cancelled'
     end
   end
+  if parent and cancel_remote(id, parent, now) then return 'cancelled' end
   return cancel_job(id, now)
 end
 
@@ -717,7 +752,7 @@ end
 batch that still runs (allowFailures) counts it pending again instead of failed; a chain that failed at this
 job's step runs again from it (and, if the chain is a member of a batch, that batch must take the chain back
 the same way). A flow that already ended otherwise (its callbacks fired, or it was cancelled) does not: the job
-runs alone then and counts nowhere. ]]
+runs alone then and counts nowhere. The caller puts a job taken back into its flow again. ]]
 local function rejoin(id, ref)
   local kind, fid = string.sub(ref, 1, 1), string.sub(ref, 2)
   if kind == 'b' then
@@ -736,11 +771,11 @@ local function rejoin(id, ref)
     redis.call('HDEL', K_CHAINS, fid .. ':failed_step', fid .. ':error', fid .. ':ended')
     redis.call('ZREM', K_ENDED, ref)
   end
-  if id ~= '' then redis.call('HSET', K_FLOWS, id, ref .. '\t') end
   return true
 end
 
--- The flow a dead job died in ('b<id>', 'c<id>'), read from its stored metadata; nil for a callback or a plain job.
+-- The flow a dead job died in ('b<id>', 'c<id>'), read from its stored metadata, and its home queue when the flow
+-- lives on another queue; nil for a callback or a plain job.
 local function flow_of(id)
   local envelope = redis.call('HGET', K_JOBS, id)
   if not envelope then return nil end
@@ -750,8 +785,21 @@ local function flow_of(id)
   local ok, options = pcall(cjson.decode, string.sub(line, second + 1))
   local metadata = ok and type(options) == 'table' and options.metadata
   if type(metadata) ~= 'table' then return nil end
-  if type(metadata['jobqueue.chain']) == 'string' then return 'c' .. metadata['jobqueue.chain'] end
+  local home = (type(metadata['jobqueue.home']) == 'string') and metadata['jobqueue.home'] or nil
+  if type(metadata['jobqueue.chain']) == 'string' then return 'c' .. metadata['jobqueue.chain'], home end
   local bid = metadata['jobqueue.batch']
-  if type(bid) == 'string' and string.match(string.sub(id, #bid + 2), '^%d+$') then return 'b' .. bid end
+  if type(bid) == 'string' and string.match(string.sub(id, #bid + 2), '^%d+$') then return 'b' .. bid, home end
   return nil
+end
+
+--[[ A revived job whose flow lives on another queue (home) starts a new life there: numbered by its ended
+attempts (only a death ends a life that can be revived, and a death counts an attempt, so the numbers grow), named
+in its parent ('r<home>\31<flow ref>\31<life>') so that its outcome carries it, and announced to the home by a
+'revive' entry in the relay, which overwrites a death not relayed yet (that death then never counts). The home
+takes it back as rejoin does, or lets it run alone (flow_relay.lua). ]]
+local function rejoin_remote(id, ref, home)
+  local life = math.max(1, tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0'))
+  local parent = 'r' .. home .. '\31' .. ref .. '\31' .. life
+  redis.call('HSET', K_FLOWS, id, parent .. '\t')
+  relay_outcome(id, 'revive', parent, '')
 end

@@ -12,7 +12,11 @@ ARGV[1] number of operations, then the operations:
                               enqueues a job (see add_job) unless its id exists, its unique key is held by another
                               job still stored, or its parent batch has already ended (it then counts as cancelled)
   'start' spec parent         starts a stored node (see start_spec) unless its parent batch has already ended
-Returns: { per 'job': 1 created, 0 not created, or the id of the job holding its unique key } ]]
+  'cancel' id envelope        cancels a job whose flow, on another queue, let go of it (cancel_remote): nothing
+                              about it goes back there any more; a job not stored yet is stored as cancelled
+                              (envelope), so that a late 'job' operation for it creates nothing
+Returns: { per 'job': 1 created, 0 not created, or the id of the job holding its unique key; per 'cancel': what
+           cancel_job returns, or 'cancelled' for a job stored as cancelled } ]]
 -- @include common
 
 local now = now_ms()
@@ -72,6 +76,20 @@ for _ = 1, tonumber(ARGV[1]) do
     elseif string.sub(spec, 1, 1) == 'c' or string.sub(spec, 1, 1) == 'b' then
       local ref = string.sub(spec, 1, 1) .. string.sub(spec, 3)
       redis.call('HSET', flow_hash(ref), field(ref, 'status'), 'cancelled')
+    end
+    i = i + 3
+  elseif op == 'cancel' then
+    local id, envelope = ARGV[i + 1], ARGV[i + 2]
+    redis.call('HDEL', K_FLOWS, id)
+    if redis.call('HEXISTS', K_JOBS, id) == 1 then
+      out[#out + 1] = cancel_job(id, now)
+    elseif envelope ~= '' then
+      redis.call('HSET', K_JOBS, id, envelope)
+      redis.call('ZADD', K_CANCELLED, now, id)
+      emit('cancelled', id)
+      out[#out + 1] = 'cancelled'
+    else
+      out[#out + 1] = 'unknown'
     end
     i = i + 3
   else
