@@ -47,6 +47,8 @@ public final class Flows {
 
 	private volatile Duration keep = Duration.ofDays(7);
 
+	private volatile FlowInterceptor interceptor = FlowInterceptor.NONE;
+
 	public Flows(RedisJobQueue queue) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.store = queue.store();
@@ -65,6 +67,16 @@ public final class Flows {
 		}
 		this.keep = keep;
 		return this;
+	}
+
+	/** What every chain's and batch's dispatch goes through before it is stored (none by default). */
+	public Flows interceptor(FlowInterceptor interceptor) {
+		this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
+		return this;
+	}
+
+	FlowInterceptor interceptor() {
+		return this.interceptor;
 	}
 
 	public RedisJobQueue queue() {

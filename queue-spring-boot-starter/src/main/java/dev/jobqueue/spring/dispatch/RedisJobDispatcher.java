@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +29,8 @@ import dev.jobqueue.core.flow.Batch;
 import dev.jobqueue.core.flow.BatchStatus;
 import dev.jobqueue.core.flow.Chain;
 import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.FlowInterceptor;
+import dev.jobqueue.core.flow.FlowStatus;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
@@ -36,6 +41,7 @@ import dev.jobqueue.core.queue.Durability;
 import dev.jobqueue.core.queue.EnqueueResult;
 import dev.jobqueue.core.queue.JobQueue;
 import dev.jobqueue.core.queue.JobStore;
+import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.spring.handler.JobHandlerEndpointRegistry;
 import dev.jobqueue.spring.handler.MethodJobHandlerEndpoint;
 import dev.jobqueue.spring.queue.JobQueues;
@@ -69,6 +75,8 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	private boolean afterCommit = true;
 
 	private DispatchInterceptor interceptor = DispatchInterceptor.NONE;
+
+	private FlowInterceptor flowStore = FlowInterceptor.NONE;
 
 	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
 			String defaultQueue) {
@@ -104,6 +112,14 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	/** What runs around each dispatch: tracing, context carried in the job's metadata. */
 	public void setInterceptor(DispatchInterceptor interceptor) {
 		this.interceptor = interceptor;
+	}
+
+	/**
+	 * What stores each chain and batch once its store is due (at the dispatch, or at the commit), after its jobs
+	 * were routed and traced: the test kit's recorder.
+	 */
+	public void setFlowStore(FlowInterceptor flowStore) {
+		this.flowStore = flowStore;
 	}
 
 	@Override
@@ -309,7 +325,68 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	private Flows flows(String queue) {
-		return this.flows.computeIfAbsent(queue, (name) -> new Flows(this.queues.redisQueue(name)));
+		return this.flows.computeIfAbsent(queue,
+				(name) -> new Flows(this.queues.redisQueue(name)).interceptor(new FlowDispatch(name)));
+	}
+
+	/**
+	 * A chain's or batch's dispatch on the path of a single job's: each of its jobs routed (an unknown type
+	 * refused), all carrying the context of one {@code jobqueue.dispatch} observation, stored after the commit.
+	 */
+	private final class FlowDispatch implements FlowInterceptor {
+
+		private final String home;
+
+		FlowDispatch(String home) {
+			this.home = home;
+		}
+
+		@Override
+		public ChainStatus dispatch(Chain chain, Supplier<ChainStatus> store) {
+			return dispatchFlow("chain", chain.id(), chain::mapJobs, () -> RedisJobDispatcher.this.flowStore.dispatch(chain, store),
+					new ChainStatus(chain.id(), FlowStatus.WAITING, 0, chain.steps().size(), 0, null, List.of()));
+		}
+
+		@Override
+		public BatchStatus dispatch(Batch batch, Supplier<BatchStatus> store) {
+			long total = batch.members().size();
+			return dispatchFlow("batch", batch.id(), batch::mapJobs, () -> RedisJobDispatcher.this.flowStore.dispatch(batch, store),
+					new BatchStatus(batch.id(), FlowStatus.WAITING, total, total, 0, 0, 0, batch.failuresAllowed()));
+		}
+
+		private <S> S dispatchFlow(String kind, String id, Consumer<UnaryOperator<Job>> mapJobs, Supplier<S> store,
+				S waiting) {
+			// The interceptors see the flow as one job of type jobqueue.<kind>; what they carry goes into every job.
+			Job flow = Job.ofJson("jobqueue." + kind, "{}").withId(id).withQueue(this.home);
+			String what = kind.substring(0, 1).toUpperCase(Locale.ROOT) + kind.substring(1) + " " + id + " of queue '"
+					+ this.home + "'";
+			return RedisJobDispatcher.this.interceptor.dispatch(flow, (traced) -> {
+				mapJobs.accept((job) -> flowJob(job, traced.metadata()));
+				Supplier<S> storing = () -> redis(() -> "Could not dispatch " + what.toLowerCase(Locale.ROOT), store);
+				if (deferred(DispatchOptions.none())) {
+					afterCommit(what + " was", storing::get);
+					return waiting;
+				}
+				return storing.get();
+			});
+		}
+
+	}
+
+	/**
+	 * A flow's job routed as a single dispatch of its type would be, unless it names its queue, and carrying
+	 * {@code carried} under its own metadata. A flow's job cannot go to a sharded queue: the flow's relay
+	 * enqueues on one store.
+	 */
+	private Job flowJob(Job job, Map<String, String> carried) {
+		String queue = queueFor(job.type(), (job.queue() != null) ? DispatchOptions.onQueue(job.queue()) : DispatchOptions.none());
+		if (!(this.queues.get(queue) instanceof RedisJobQueue)) {
+			throw new IllegalArgumentException("Job type '" + job.type() + "' of a chain or batch goes to queue '" + queue
+					+ "', which is sharded: a flow's job runs on an unsharded queue; give it one with Job.withQueue");
+		}
+		Map<String, String> metadata = new LinkedHashMap<>(carried);
+		metadata.putAll(job.metadata());
+		return job.withQueue(queue).withMetadata(metadata);
 	}
 
 	@Override
@@ -354,17 +431,25 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public Object dispatchSync(String type, Object payload) {
-		MethodJobHandlerEndpoint endpoint = this.endpoints.endpoint(type)
-			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + type + "' in this application"));
-		Job job = job(type, payload, DispatchOptions.none()).withAttempts(1);
+		return runInline(job(type, payload, DispatchOptions.none()), null);
+	}
+
+	/**
+	 * Runs {@code job}'s handler now as {@link #dispatchSync} does; its context gives {@code previousResultJson}
+	 * (may be {@code null}) as a chain's step's does. Nothing is stored.
+	 */
+	public Object runInline(Job job, String previousResultJson) {
+		MethodJobHandlerEndpoint endpoint = this.endpoints.endpoint(job.type())
+			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + job.type() + "' in this application"));
+		Job run = job.withAttempts(1);
 		try {
-			return endpoint.invoke(job, new InlineJobContext(job));
+			return endpoint.invoke(run, new InlineJobContext(run, previousResultJson, this.codec));
 		}
 		catch (RuntimeException ex) {
 			throw ex;
 		}
 		catch (Exception ex) {
-			throw new JobExecutionException("Job type '" + type + "' failed: " + ex.getMessage(), ex);
+			throw new JobExecutionException("Job type '" + job.type() + "' failed: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -426,7 +511,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	/** The context of a job run by {@link #dispatchSync}: told to stop only when its thread is interrupted; progress is not stored. */
-	private record InlineJobContext(Job job) implements JobContext {
+	private record InlineJobContext(Job job, String previousResult, PayloadCodec codec) implements JobContext {
 
 		@Override
 		public String jobId() {
@@ -460,6 +545,16 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 		@Override
 		public void updateProgress(int progress) {
+		}
+
+		@Override
+		public Optional<String> previousResultJson() {
+			return Optional.ofNullable(this.previousResult);
+		}
+
+		@Override
+		public <T> Optional<T> previousResult(Class<T> type) {
+			return previousResultJson().map((json) -> this.codec.read(json, type));
 		}
 
 	}
