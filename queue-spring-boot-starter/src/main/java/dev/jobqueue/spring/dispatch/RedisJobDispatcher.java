@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.IdentityHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -358,13 +357,12 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 				S waiting) {
 			// The interceptors see the flow as one job of type jobqueue.<kind>; what they carry goes into every job.
 			Job flow = Job.ofJson("jobqueue." + kind, "{}").withId(id).withQueue(this.home);
-			String what = kind.substring(0, 1).toUpperCase(Locale.ROOT) + kind.substring(1) + " " + id + " of queue '"
-					+ this.home + "'";
+			String what = kind + " " + id + " of queue '" + this.home + "'";
 			return RedisJobDispatcher.this.interceptor.dispatch(flow, (traced) -> {
 				mapJobs.accept((job) -> flowJob(job, traced.metadata()));
-				Supplier<S> storing = () -> redis(() -> "Could not dispatch " + what.toLowerCase(Locale.ROOT), store);
+				Supplier<S> storing = () -> redis(() -> "Could not dispatch " + what, store);
 				if (deferred(DispatchOptions.none())) {
-					afterCommit(what + " was", storing::get);
+					afterCommit(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " was", storing::get);
 					return waiting;
 				}
 				return storing.get();
