@@ -429,7 +429,8 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public Object dispatchSync(String type, Object payload) {
-		return runInline(job(type, payload, DispatchOptions.none()), null);
+		MethodJobHandlerEndpoint endpoint = handler(type);
+		return runInline(endpoint, job(type, payload, DispatchOptions.none()), null);
 	}
 
 	/**
@@ -437,8 +438,15 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	 * (may be {@code null}) as a chain's step's does. Nothing is stored.
 	 */
 	public Object runInline(Job job, String previousResultJson) {
-		MethodJobHandlerEndpoint endpoint = this.endpoints.endpoint(job.type())
-			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + job.type() + "' in this application"));
+		return runInline(handler(job.type()), job, previousResultJson);
+	}
+
+	private MethodJobHandlerEndpoint handler(String type) {
+		return this.endpoints.endpoint(type)
+			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + type + "' in this application"));
+	}
+
+	private Object runInline(MethodJobHandlerEndpoint endpoint, Job job, String previousResultJson) {
 		Job run = job.withAttempts(1);
 		try {
 			return endpoint.invoke(run, new InlineJobContext(run, previousResultJson, this.codec));
