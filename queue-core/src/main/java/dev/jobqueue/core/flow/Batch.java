@@ -98,6 +98,7 @@ public final class Batch {
 		return Collections.unmodifiableList(this.members);
 	}
 
+	/** Whether {@link #allowFailures()} was called. */
 	public boolean failuresAllowed() {
 		return this.allowFailures;
 	}
@@ -119,7 +120,8 @@ public final class Batch {
 
 	/** Replaces each job of this batch (members, callbacks, its chains' steps) with what {@code mapper} makes of it. */
 	public Batch mapJobs(UnaryOperator<Job> mapper) {
-		this.members.replaceAll((member) -> (member instanceof Chain chain) ? chain.mapJobs(mapper) : mapper.apply((Job) member));
+		this.members.replaceAll(
+				(member) -> (member instanceof Chain chain) ? chain.mapJobs(mapper) : mapper.apply((Job) member));
 		this.onSuccess = (this.onSuccess != null) ? mapper.apply(this.onSuccess) : null;
 		this.onFailure = (this.onFailure != null) ? mapper.apply(this.onFailure) : null;
 		this.onComplete = (this.onComplete != null) ? mapper.apply(this.onComplete) : null;

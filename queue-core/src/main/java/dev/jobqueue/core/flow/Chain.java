@@ -64,7 +64,7 @@ public final class Chain {
 		return Collections.unmodifiableList(this.steps);
 	}
 
-	/** Replaces each job of this chain, its batches' too, with what {@code mapper} makes of it (a {@link FlowInterceptor}'s hook). */
+	/** Replaces each job of this chain, its batches' too, with what {@code mapper} makes of it (for a {@link FlowInterceptor}). */
 	public Chain mapJobs(UnaryOperator<Job> mapper) {
 		this.steps.replaceAll((step) -> (step instanceof Batch batch) ? batch.mapJobs(mapper) : mapper.apply((Job) step));
 		return this;

@@ -342,15 +342,15 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 		@Override
 		public ChainStatus dispatch(Chain chain, Supplier<ChainStatus> store) {
-			return dispatchFlow("chain", chain.id(), chain::mapJobs, () -> RedisJobDispatcher.this.flowStore.dispatch(chain, store),
-					new ChainStatus(chain.id(), FlowStatus.WAITING, 0, chain.steps().size(), 0, null, List.of()));
+			return dispatchFlow("chain", chain.id(), chain::mapJobs, () -> RedisJobDispatcher.this.flowStore
+				.dispatch(chain, store), new ChainStatus(chain.id(), FlowStatus.WAITING, 0, chain.steps().size(), 0, null, List.of()));
 		}
 
 		@Override
 		public BatchStatus dispatch(Batch batch, Supplier<BatchStatus> store) {
 			long total = batch.members().size();
-			return dispatchFlow("batch", batch.id(), batch::mapJobs, () -> RedisJobDispatcher.this.flowStore.dispatch(batch, store),
-					new BatchStatus(batch.id(), FlowStatus.WAITING, total, total, 0, 0, 0, batch.failuresAllowed()));
+			return dispatchFlow("batch", batch.id(), batch::mapJobs, () -> RedisJobDispatcher.this.flowStore
+				.dispatch(batch, store), new BatchStatus(batch.id(), FlowStatus.WAITING, total, total, 0, 0, 0, batch.failuresAllowed()));
 		}
 
 		private <S> S dispatchFlow(String kind, String id, Consumer<UnaryOperator<Job>> mapJobs, Supplier<S> store,
@@ -377,7 +377,8 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	 * enqueues on one store.
 	 */
 	private Job flowJob(Job job, Map<String, String> carried) {
-		String queue = queueFor(job.type(), (job.queue() != null) ? DispatchOptions.onQueue(job.queue()) : DispatchOptions.none());
+		String queue = queueFor(job.type(),
+				(job.queue() != null) ? DispatchOptions.onQueue(job.queue()) : DispatchOptions.none());
 		if (!(this.queues.get(queue) instanceof RedisJobQueue)) {
 			throw new IllegalArgumentException("Job type '" + job.type() + "' of a chain or batch goes to queue '" + queue
 					+ "', which is sharded: a flow's job runs on an unsharded queue; give it one with Job.withQueue");
@@ -429,6 +430,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public Object dispatchSync(String type, Object payload) {
+		// The handler first: a type without one says so rather than being refused as unknown by the routing.
 		MethodJobHandlerEndpoint endpoint = handler(type);
 		return runInline(endpoint, job(type, payload, DispatchOptions.none()), null);
 	}
