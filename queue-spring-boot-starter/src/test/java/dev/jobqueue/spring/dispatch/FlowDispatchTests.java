@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = FlowDispatchTests.App.class, properties = { "jobqueue.queues.default.concurrency=2",
 		"jobqueue.queues.emails.concurrency=1", "jobqueue.queues.reports.concurrency=1", "jobqueue.queues.wide.shards=2",
-		"jobqueue.routes.render=reports", "jobqueue.jobs.max-retries=0" })
+		"jobqueue.routes.render=reports", "jobqueue.jobs.max-retries=0", "jobqueue.mdc.propagate=tenant" })
 @DirtiesContext
 class FlowDispatchTests {
 
@@ -172,6 +173,7 @@ class FlowDispatchTests {
 	void everyJobOfAFlowCarriesTheTraceOfItsDispatchAndItsAttemptsContinueIt() {
 		Span request = this.tracer.nextSpan().name("request").start();
 		ChainStatus chain;
+		MDC.put("tenant", "acme");
 		try (Tracer.SpanInScope scope = this.tracer.withSpan(request)) {
 			chain = this.jobs.chain()
 				.add("traced", "first")
@@ -181,6 +183,7 @@ class FlowDispatchTests {
 		}
 		finally {
 			request.end();
+			MDC.remove("tenant");
 		}
 		String id = chain.id();
 
@@ -189,9 +192,11 @@ class FlowDispatchTests {
 			assertThat(this.handlers.traces).containsOnlyKeys("first", "member", "callback", "last");
 		});
 		List<String> jobIds = List.of(id + ":1", id + ":2:1", id + ":2:on_success", id + ":3");
-		List<String> traceparents = jobIds.stream()
-			.map((job) -> this.jobs.find(job).orElseThrow().info().orElseThrow().job().metadata().get("traceparent"))
+		List<Map<String, String>> metadata = jobIds.stream()
+			.map((job) -> this.jobs.find(job).orElseThrow().info().orElseThrow().job().metadata())
 			.toList();
+		assertThat(metadata).as("the MDC carried").allSatisfy((job) -> assertThat(job).containsEntry("mdc.tenant", "acme"));
+		List<String> traceparents = metadata.stream().map((job) -> job.get("traceparent")).toList();
 		assertThat(traceparents).as("one dispatch observation's context in every job").hasSize(4).doesNotContainNull();
 		assertThat(traceparents).allMatch((traceparent) -> traceparent.equals(traceparents.get(0)));
 		// 00-<trace id>-<span id>-<flags>: the request's trace, the dispatch's own span.
