@@ -1,8 +1,10 @@
 package dev.jobqueue.core.flow;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
@@ -91,9 +93,47 @@ public final class Batch {
 		return this;
 	}
 
-	/** Stores the batch and enqueues its members; returns its status then. */
+	/** The members in order, each a {@link Job} or a {@link Chain}. */
+	public List<Object> members() {
+		return Collections.unmodifiableList(this.members);
+	}
+
+	/** Whether {@link #allowFailures()} was called. */
+	public boolean failuresAllowed() {
+		return this.allowFailures;
+	}
+
+	/** The {@link #onSuccess(Job)} callback, or {@code null}. */
+	public Job onSuccess() {
+		return this.onSuccess;
+	}
+
+	/** The {@link #onFailure(Job)} callback, or {@code null}. */
+	public Job onFailure() {
+		return this.onFailure;
+	}
+
+	/** The {@link #onComplete(Job)} callback, or {@code null}. */
+	public Job onComplete() {
+		return this.onComplete;
+	}
+
+	/** Replaces each job of this batch (members, callbacks, its chains' steps) with what {@code mapper} makes of it. */
+	public Batch mapJobs(UnaryOperator<Job> mapper) {
+		this.members.replaceAll(
+				(member) -> (member instanceof Chain chain) ? chain.mapJobs(mapper) : mapper.apply((Job) member));
+		this.onSuccess = (this.onSuccess != null) ? mapper.apply(this.onSuccess) : null;
+		this.onFailure = (this.onFailure != null) ? mapper.apply(this.onFailure) : null;
+		this.onComplete = (this.onComplete != null) ? mapper.apply(this.onComplete) : null;
+		return this;
+	}
+
+	/**
+	 * Stores the batch and enqueues its members; returns its status then. The {@link Flows#interceptor
+	 * interceptor} of the flows that built it may store it later instead (its status is then {@code WAITING}).
+	 */
 	public BatchStatus dispatch() {
-		return this.flows.dispatch(this);
+		return this.flows.interceptor().dispatch(this, () -> this.flows.dispatch(this));
 	}
 
 }

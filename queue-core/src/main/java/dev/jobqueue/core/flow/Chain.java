@@ -1,8 +1,10 @@
 package dev.jobqueue.core.flow;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobIds;
@@ -57,9 +59,23 @@ public final class Chain {
 		return this;
 	}
 
-	/** Stores the chain and enqueues its first step; returns its status then. */
+	/** The steps in order, each a {@link Job} or a {@link Batch}. */
+	public List<Object> steps() {
+		return Collections.unmodifiableList(this.steps);
+	}
+
+	/** Replaces each job of this chain, its batches' too, with what {@code mapper} makes of it (for a {@link FlowInterceptor}). */
+	public Chain mapJobs(UnaryOperator<Job> mapper) {
+		this.steps.replaceAll((step) -> (step instanceof Batch batch) ? batch.mapJobs(mapper) : mapper.apply((Job) step));
+		return this;
+	}
+
+	/**
+	 * Stores the chain and enqueues its first step; returns its status then. The {@link Flows#interceptor
+	 * interceptor} of the flows that built it may store it later instead (its status is then {@code WAITING}).
+	 */
 	public ChainStatus dispatch() {
-		return this.flows.dispatch(this);
+		return this.flows.interceptor().dispatch(this, () -> this.flows.dispatch(this));
 	}
 
 }

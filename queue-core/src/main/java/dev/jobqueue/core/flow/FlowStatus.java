@@ -5,7 +5,7 @@ import java.util.Locale;
 /** Where a chain or a batch is in its life. */
 public enum FlowStatus {
 
-	/** Stored inside another flow that has not reached it yet. */
+	/** Stored inside another flow that has not reached it yet, or dispatched but not stored yet (until a commit). */
 	WAITING,
 
 	/** Its jobs run or wait to run. */

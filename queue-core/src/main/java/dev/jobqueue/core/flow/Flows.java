@@ -54,6 +54,8 @@ public final class Flows {
 	/** Other queues this dispatcher's flows have jobs on, checked once (see checkTarget). */
 	private final Set<String> checkedTargets = ConcurrentHashMap.newKeySet();
 
+	private volatile FlowInterceptor interceptor = FlowInterceptor.NONE;
+
 	public Flows(RedisJobQueue queue) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.store = queue.store();
@@ -72,6 +74,16 @@ public final class Flows {
 		}
 		this.keep = keep;
 		return this;
+	}
+
+	/** What every chain's and batch's dispatch goes through before it is stored (none by default). */
+	public Flows interceptor(FlowInterceptor interceptor) {
+		this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
+		return this;
+	}
+
+	FlowInterceptor interceptor() {
+		return this.interceptor;
 	}
 
 	public RedisJobQueue queue() {

@@ -75,16 +75,22 @@ public interface JobDispatcher {
 		return dispatch(type, payload, options.runAt(runAt));
 	}
 
-	/** A chain on the default queue, to fill with steps and dispatch: {@code chain().add(type, payload)...dispatch()}. */
+	/**
+	 * A chain kept on the default queue, to fill with steps and dispatch: {@code chain().add(type, payload)...dispatch()}.
+	 * Its dispatch goes the way of a single job's: each job goes to the queue a dispatch of its type would go to
+	 * (unless {@code Job.withQueue} names one), an unknown type is refused at {@code dispatch()}, every job carries
+	 * the dispatch's trace context, and inside a transaction the chain is stored after the commit (its status says
+	 * {@code WAITING} until then) and dropped at a rollback. The same holds for batches and nested flows.
+	 */
 	Chain chain();
 
-	/** A chain kept on {@code queue}, where its steps run unless a step is a job of another queue ({@code Job.withQueue}). */
+	/** A chain whose record (status, steps' results) is kept on {@code queue}; its jobs are routed as {@link #chain()}'s. */
 	Chain chain(String queue);
 
-	/** A batch on the default queue, to fill with members and callbacks and dispatch. */
+	/** A batch kept on the default queue, to fill with members and callbacks and dispatch, as {@link #chain()}. */
 	Batch batch();
 
-	/** A batch kept on {@code queue}, where its members and callbacks run unless they are jobs of another queue. */
+	/** A batch whose record (status, counts) is kept on {@code queue}; its jobs are routed as {@link #chain()}'s. */
 	Batch batch(String queue);
 
 	Optional<ChainStatus> chainStatus(String queue, String id);

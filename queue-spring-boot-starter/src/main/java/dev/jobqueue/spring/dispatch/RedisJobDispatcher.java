@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ import dev.jobqueue.core.flow.Batch;
 import dev.jobqueue.core.flow.BatchStatus;
 import dev.jobqueue.core.flow.Chain;
 import dev.jobqueue.core.flow.ChainStatus;
+import dev.jobqueue.core.flow.FlowInterceptor;
+import dev.jobqueue.core.flow.FlowStatus;
 import dev.jobqueue.core.flow.Flows;
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobContext;
@@ -70,6 +74,8 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	private DispatchInterceptor interceptor = DispatchInterceptor.NONE;
 
+	private FlowInterceptor flowStore = FlowInterceptor.NONE;
+
 	public RedisJobDispatcher(JobQueues queues, JobHandlerEndpointRegistry endpoints, PayloadCodec codec,
 			String defaultQueue) {
 		this(queues, endpoints, codec, defaultQueue, Durability.replicas(1, Duration.ofSeconds(1)));
@@ -104,6 +110,14 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	/** What runs around each dispatch: tracing, context carried in the job's metadata. */
 	public void setInterceptor(DispatchInterceptor interceptor) {
 		this.interceptor = interceptor;
+	}
+
+	/**
+	 * What stores each chain and batch once its store is due (at the dispatch, or at the commit), after its jobs
+	 * were routed and traced: the test kit's recorder.
+	 */
+	public void setFlowStore(FlowInterceptor flowStore) {
+		this.flowStore = flowStore;
 	}
 
 	@Override
@@ -309,7 +323,63 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	private Flows flows(String queue) {
-		return this.flows.computeIfAbsent(queue, (name) -> new Flows(this.queues.redisQueue(name)));
+		return this.flows.computeIfAbsent(queue,
+				(name) -> new Flows(this.queues.redisQueue(name)).interceptor(new FlowDispatch(name)));
+	}
+
+	/**
+	 * A chain's or batch's dispatch on the path of a single job's: each of its jobs routed (an unknown type
+	 * refused), all carrying the context of one {@code jobqueue.dispatch} observation, stored after the commit.
+	 */
+	private final class FlowDispatch implements FlowInterceptor {
+
+		private final String home;
+
+		FlowDispatch(String home) {
+			this.home = home;
+		}
+
+		@Override
+		public ChainStatus dispatch(Chain chain, Supplier<ChainStatus> store) {
+			return dispatchFlow("chain", chain.id(), chain::mapJobs, () -> RedisJobDispatcher.this.flowStore
+				.dispatch(chain, store), new ChainStatus(chain.id(), FlowStatus.WAITING, 0, chain.steps().size(), 0, null, List.of()));
+		}
+
+		@Override
+		public BatchStatus dispatch(Batch batch, Supplier<BatchStatus> store) {
+			long total = batch.members().size();
+			return dispatchFlow("batch", batch.id(), batch::mapJobs, () -> RedisJobDispatcher.this.flowStore
+				.dispatch(batch, store), new BatchStatus(batch.id(), FlowStatus.WAITING, total, total, 0, 0, 0, batch.failuresAllowed()));
+		}
+
+		private <S> S dispatchFlow(String kind, String id, Consumer<UnaryOperator<Job>> mapJobs, Supplier<S> store,
+				S waiting) {
+			// The interceptors see the flow as one job of type jobqueue.<kind>; what they carry goes into every job.
+			Job flow = Job.ofJson("jobqueue." + kind, "{}").withId(id).withQueue(this.home);
+			String what = kind + " " + id + " of queue '" + this.home + "'";
+			return RedisJobDispatcher.this.interceptor.dispatch(flow, (traced) -> {
+				mapJobs.accept((job) -> flowJob(job, traced.metadata()));
+				Supplier<S> storing = () -> redis(() -> "Could not dispatch " + what, store);
+				if (deferred(DispatchOptions.none())) {
+					afterCommit(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " was", storing::get);
+					return waiting;
+				}
+				return storing.get();
+			});
+		}
+
+	}
+
+	/**
+	 * A flow's job routed as a single dispatch of its type would be, unless it names its queue, and carrying
+	 * {@code carried} under its own metadata.
+	 */
+	private Job flowJob(Job job, Map<String, String> carried) {
+		String queue = queueFor(job.type(),
+				(job.queue() != null) ? DispatchOptions.onQueue(job.queue()) : DispatchOptions.none());
+		Map<String, String> metadata = new LinkedHashMap<>(carried);
+		metadata.putAll(job.metadata());
+		return job.withQueue(queue).withMetadata(metadata);
 	}
 
 	@Override
@@ -354,17 +424,34 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 	@Override
 	public Object dispatchSync(String type, Object payload) {
-		MethodJobHandlerEndpoint endpoint = this.endpoints.endpoint(type)
+		// The handler first: a type without one says so rather than being refused as unknown by the routing.
+		MethodJobHandlerEndpoint endpoint = handler(type);
+		return runInline(endpoint, job(type, payload, DispatchOptions.none()), null);
+	}
+
+	/**
+	 * Runs {@code job}'s handler now as {@link #dispatchSync} does; its context gives {@code previousResultJson}
+	 * (may be {@code null}) as a chain's step's does. Nothing is stored.
+	 */
+	public Object runInline(Job job, String previousResultJson) {
+		return runInline(handler(job.type()), job, previousResultJson);
+	}
+
+	private MethodJobHandlerEndpoint handler(String type) {
+		return this.endpoints.endpoint(type)
 			.orElseThrow(() -> new IllegalArgumentException("No @JobHandler for job type '" + type + "' in this application"));
-		Job job = job(type, payload, DispatchOptions.none()).withAttempts(1);
+	}
+
+	private Object runInline(MethodJobHandlerEndpoint endpoint, Job job, String previousResultJson) {
+		Job run = job.withAttempts(1);
 		try {
-			return endpoint.invoke(job, new InlineJobContext(job));
+			return endpoint.invoke(run, new InlineJobContext(run, previousResultJson, this.codec));
 		}
 		catch (RuntimeException ex) {
 			throw ex;
 		}
 		catch (Exception ex) {
-			throw new JobExecutionException("Job type '" + type + "' failed: " + ex.getMessage(), ex);
+			throw new JobExecutionException("Job type '" + job.type() + "' failed: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -426,7 +513,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	}
 
 	/** The context of a job run by {@link #dispatchSync}: told to stop only when its thread is interrupted; progress is not stored. */
-	private record InlineJobContext(Job job) implements JobContext {
+	private record InlineJobContext(Job job, String previousResult, PayloadCodec codec) implements JobContext {
 
 		@Override
 		public String jobId() {
@@ -460,6 +547,16 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 
 		@Override
 		public void updateProgress(int progress) {
+		}
+
+		@Override
+		public Optional<String> previousResultJson() {
+			return Optional.ofNullable(this.previousResult);
+		}
+
+		@Override
+		public <T> Optional<T> previousResult(Class<T> type) {
+			return previousResultJson().map((json) -> this.codec.read(json, type));
 		}
 
 	}

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** Dispatches inside transactions at the edges: from another after-commit callback, ids on two queues. */
+/** Dispatches inside transactions at the edges: from another after-commit callback, Redis down at the commit, ids on two queues. */
 @ExtendWith(OutputCaptureExtension.class)
 class DispatchEdgeTests {
 
@@ -73,6 +73,25 @@ class DispatchEdgeTests {
 				})).satisfies((ex) -> assertThat(ex.getSuppressed()).hasSize(1));
 				assertThat(output).contains("Job first (a) was not stored after the transaction committed")
 					.contains("Job second (a) was not stored after the transaction committed");
+			});
+		}
+	}
+
+	@Test
+	void whenRedisIsDownAtTheCommitAChainAndABatchNotStoredAreLoggedAndTheCommitterLearnsOfIt(CapturedOutput output) {
+		try (LocalRedisServer doomed = LocalRedisServer.create().start()) {
+			this.runner.withPropertyValues("spring.data.redis.port=" + doomed.port()).run((context) -> {
+				JobDispatcher dispatcher = context.getBean(JobDispatcher.class);
+				TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+				assertThatExceptionOfType(JobQueueException.class).isThrownBy(() -> transaction.executeWithoutResult((status) -> {
+					dispatcher.chain().id("chain-1").add("a", "x").dispatch();
+					dispatcher.batch("emails").id("batch-1").add("a", "x").dispatch();
+					doomed.close();
+				}))
+					.withMessageStartingWith("Could not dispatch chain chain-1 of queue 'default': ")
+					.satisfies((ex) -> assertThat(ex.getSuppressed()).hasSize(1));
+				assertThat(output).contains("Chain chain-1 of queue 'default' was not stored after the transaction committed")
+					.contains("Batch batch-1 of queue 'emails' was not stored after the transaction committed");
 			});
 		}
 	}

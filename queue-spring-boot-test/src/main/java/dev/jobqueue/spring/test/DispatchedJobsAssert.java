@@ -82,6 +82,17 @@ public class DispatchedJobsAssert extends AbstractAssert<DispatchedJobsAssert, L
 		return this;
 	}
 
+	/** Every job of the selection belongs to the chain or batch with this id (the id its dispatch returned). */
+	public DispatchedJobsAssert inFlow(String flowId) {
+		isNotNull();
+		List<DispatchedJob> elsewhere = this.actual.stream().filter((job) -> !Objects.equals(job.flow(), flowId)).toList();
+		if (!elsewhere.isEmpty()) {
+			failWithMessage("Expected every %s to belong to flow '%s', but these did not: %s", this.selection, flowId,
+					elsewhere);
+		}
+		return this;
+	}
+
 	/** Every job of the selection was dispatched with this delay. */
 	public DispatchedJobsAssert withDelay(Duration delay) {
 		isNotNull();

@@ -19,14 +19,16 @@ import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.spring.dispatch.DispatchOptions;
 import dev.jobqueue.spring.dispatch.JobDispatcher;
 import dev.jobqueue.spring.dispatch.JobRef;
+import dev.jobqueue.spring.dispatch.RedisJobDispatcher;
 
 /**
  * The {@link JobDispatcher} of a test: records every {@code dispatch}, {@code dispatchAll} and
- * {@code dispatchAfter}, then, as its {@link DispatchMode} says, stores nothing, runs the handler inline,
- * or hands the job to the application's own dispatcher. Chains, batches, cancel, pause and
- * {@code dispatchSync} go to the application's dispatcher unrecorded. A dispatch the application's dispatcher
- * would hold until its transaction commits is recorded (and run inline) at the commit, and not at all on a
- * rollback. Thread-safe.
+ * {@code dispatchAfter}, and every job of a chain or batch, then, as its {@link DispatchMode} says, stores
+ * nothing, runs the handlers inline (a flow's in the flow's order), or hands the job or flow to
+ * the application's own dispatcher. Cancel, pause and {@code dispatchSync} go to the application's dispatcher
+ * unrecorded. A dispatch the application's dispatcher would hold until its transaction commits is recorded (and
+ * run inline) at the commit, and not at all on a rollback. Flows are recorded only when the application's
+ * dispatcher is the starter's {@link RedisJobDispatcher}. Thread-safe.
  */
 public class RecordingJobDispatcher implements JobDispatcher {
 
@@ -53,6 +55,9 @@ public class RecordingJobDispatcher implements JobDispatcher {
 		this.delegate = delegate;
 		this.codec = codec;
 		this.mode = mode;
+		if (delegate instanceof RedisJobDispatcher redis) {
+			redis.setFlowStore(new FlowRecorder(this, redis, codec));
+		}
 	}
 
 	/** The application's dispatcher, which stores jobs in Redis. */
@@ -80,6 +85,10 @@ public class RecordingJobDispatcher implements JobDispatcher {
 
 	public void clear() {
 		this.dispatched.clear();
+	}
+
+	void record(DispatchedJob job) {
+		this.dispatched.add(job);
 	}
 
 	@Override

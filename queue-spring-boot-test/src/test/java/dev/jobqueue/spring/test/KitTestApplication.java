@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.stereotype.Component;
 
+import dev.jobqueue.core.job.JobContext;
 import dev.jobqueue.spring.annotation.JobHandler;
 
 /** The application the test kit's own tests run. */
@@ -31,6 +32,10 @@ class KitTestApplication {
 
 		final List<Order> invoiced = new CopyOnWriteArrayList<>();
 
+		final List<String> shipped = new CopyOnWriteArrayList<>();
+
+		final List<String> notified = new CopyOnWriteArrayList<>();
+
 		@JobHandler(value = "invoice", queue = "billing")
 		Invoice invoice(Order order) {
 			this.invoiced.add(order);
@@ -40,6 +45,16 @@ class KitTestApplication {
 		@JobHandler(value = "charge", queue = "billing", maxRetries = "0")
 		void charge(Order order) throws PaymentDeclined {
 			throw new PaymentDeclined("declined: " + order.id());
+		}
+
+		@JobHandler("ship")
+		void ship(Order order, JobContext context) {
+			this.shipped.add(order.id() + " after " + context.previousResult(Invoice.class).map(Invoice::total).orElse(null));
+		}
+
+		@JobHandler("notify")
+		void notify(String message) {
+			this.notified.add(message);
 		}
 
 	}
