@@ -377,6 +377,7 @@ public class RedisJobDispatcher implements JobDispatcher, JobAccess {
 	private Job flowJob(Job job, Map<String, String> carried) {
 		String queue = queueFor(job.type(),
 				(job.queue() != null) ? DispatchOptions.onQueue(job.queue()) : DispatchOptions.none());
+		this.queues.get(queue); // refuses a queue the application does not configure, before anything is stored
 		Map<String, String> metadata = new LinkedHashMap<>(carried);
 		metadata.putAll(job.metadata());
 		return job.withQueue(queue).withMetadata(metadata);
