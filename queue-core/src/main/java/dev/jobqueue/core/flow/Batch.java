@@ -40,7 +40,7 @@ public final class Batch {
 
 	/** A caller-chosen id (dispatching a batch whose id exists does nothing); generated otherwise. */
 	public Batch id(String id) {
-		this.id = Flows.checkId(id);
+		this.id = Flows.checkFlowId(id);
 		return this;
 	}
 

@@ -30,7 +30,7 @@ public final class Chain {
 
 	/** A caller-chosen id (dispatching a chain whose id exists does nothing); generated otherwise. */
 	public Chain id(String id) {
-		this.id = Flows.checkId(id);
+		this.id = Flows.checkFlowId(id);
 		return this;
 	}
 

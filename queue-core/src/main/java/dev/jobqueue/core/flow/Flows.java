@@ -463,6 +463,19 @@ public final class Flows {
 		return id;
 	}
 
+	/**
+	 * A flow's id also begins its jobs' ids (id:1, id:2:1...), which key the relay's entries beside its outbox
+	 * ({@code o:}) and cancel ({@code x:}) entries: an id that would read as one of those is refused.
+	 */
+	static String checkFlowId(String id) {
+		checkId(id);
+		if (id.equals("o") || id.equals("x") || id.startsWith("o:") || id.startsWith("x:")) {
+			throw new IllegalArgumentException("A flow id may not be 'o' or 'x' or start with 'o:' or 'x:' (its jobs' "
+					+ "ids would read as the relay's own entries): '" + id + "'");
+		}
+		return id;
+	}
+
 	private static int parseInt(String value) {
 		return (value != null) ? Integer.parseInt(value) : 0;
 	}

@@ -407,4 +407,13 @@ class RemoteMemberTests {
 		}
 	}
 
+	@Test
+	void aFlowIdTheRelayWouldReadAsItsOwnEntryIsRefused() {
+		for (String id : List.of("o", "x", "o:1", "x:y")) {
+			assertThatIllegalArgumentException().isThrownBy(() -> this.flows.batch().id(id)).withMessageContaining(id);
+			assertThatIllegalArgumentException().isThrownBy(() -> this.flows.chain().id(id)).withMessageContaining(id);
+		}
+		assertThat(this.flows.batch().id("ox").id()).isEqualTo("ox");
+	}
+
 }
