@@ -431,13 +431,24 @@ public final class Flows {
 		if (!this.checkedTargets.add(target)) {
 			return;
 		}
+		try {
+			recordTarget(target);
+		}
+		catch (RuntimeException ex) {
+			// Checked only once it held: a refused queue, or a record Redis did not take (OOM, READONLY, down),
+			// is checked again, else later flows' jobs would go to the unsharded store, which no worker reads.
+			this.checkedTargets.remove(target);
+			throw ex;
+		}
+	}
+
+	private void recordTarget(String target) {
 		String prefix = this.store.keys().prefix();
 		Optional<ShardedQueue> sharded = ShardLayouts.built(prefix, target);
 		if (sharded.isEmpty()) {
 			return;
 		}
 		if (sharded.get().stores().stream().anyMatch((shard) -> shard.redis() != this.store.redis())) {
-			this.checkedTargets.remove(target);
 			throw new IllegalArgumentException("Queue '" + target + "' is sharded over other Redis connections than "
 					+ "queue '" + this.queue.name() + "' uses: a flow of queue '" + this.queue.name() + "' cannot have "
 					+ "jobs on it, since the relay that enqueues them reaches only that queue's Redis (a sharded queue "

@@ -33,6 +33,7 @@ import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -383,6 +384,35 @@ class RemoteMemberTests {
 			for (int i = 1; i <= 6; i++) {
 				assertThat(sharded.get(id + ":" + i).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
 			}
+		}
+		finally {
+			sharded.close();
+		}
+	}
+
+	@Test
+	void aDispatchThatFailedWhileRecordingAShardedTargetsLayoutDoesNotLeaveLaterFlowsJobsWhereNoWorkerReads() {
+		ShardedQueue sharded = ShardedQueue.onServers(List.of(this.client, this.client), "sharded",
+				QueueOptions.defaults().withLeaseDuration(LEASE), ShardStrategy.HASH);
+		try {
+			// Redis refuses writes for a moment (OOM) while the first flow for that queue is dispatched.
+			this.client.configSet("maxmemory", "1");
+			try {
+				assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> this.flows.batch()
+					.add(Job.of("step", new Step("refused")).withQueue("sharded")).dispatch());
+			}
+			finally {
+				this.client.configSet("maxmemory", "0");
+			}
+			String id = this.flows.batch().add(Job.of("step", new Step("s1")).withQueue("sharded"))
+				.add(Job.of("step", new Step("s2")).withQueue("sharded")).dispatch().id();
+			startWorker(this.home);
+			startWorker(Worker.builderForStores(sharded.stores()).rotateStores(true), "sharded");
+
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(this.flows.batchStatus(id).orElseThrow().status())
+					.isEqualTo(FlowStatus.SUCCEEDED));
+			assertThat(this.client.hlen(new RedisJobQueue(this.client, "sharded").store().keys().key("jobs"))).isZero();
 		}
 		finally {
 			sharded.close();
