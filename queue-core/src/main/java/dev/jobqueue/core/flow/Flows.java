@@ -428,17 +428,17 @@ public final class Flows {
 	 * id. Shards elsewhere are out of the relay's reach: refused, naming the queue.
 	 */
 	private void checkTarget(String target) {
-		if (!this.checkedTargets.add(target)) {
+		if (this.checkedTargets.contains(target)) {
 			return;
 		}
-		try {
-			recordTarget(target);
-		}
-		catch (RuntimeException ex) {
-			// Checked only once it held: a refused queue, or a record Redis did not take (OOM, READONLY, down),
-			// is checked again, else later flows' jobs would go to the unsharded store, which no worker reads.
-			this.checkedTargets.remove(target);
-			throw ex;
+		// Checked once it held: until the layout is recorded, no flow of this dispatcher may reach the relay (it
+		// would send the job to the unsharded store, which no worker reads), so other threads wait, and a refused
+		// queue or a record Redis did not take (OOM, READONLY, down) is checked again.
+		synchronized (this.checkedTargets) {
+			if (!this.checkedTargets.contains(target)) {
+				recordTarget(target);
+				this.checkedTargets.add(target);
+			}
 		}
 	}
 
