@@ -363,6 +363,18 @@ public final class Worker implements AutoCloseable {
 		this.heartbeat.shutdownNow();
 		this.timer.shutdownNow();
 		this.maintenance.shutdownNow();
+		// The last settles (all written by now) may have queued a relay: it ends, or if it never started runs here,
+		// before the worker says it stopped; else a flow waits for another worker's periodic run, and a worker
+		// stopping when empty often stops first.
+		try {
+			this.maintenance.awaitTermination(STOP_MARGIN.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.relayQueued.get()) {
+			relayFlows();
+		}
 		this.idleWait.close();
 		this.phase.set(Phase.TERMINATED);
 		this.terminated.countDown();

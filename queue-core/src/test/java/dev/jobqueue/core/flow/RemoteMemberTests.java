@@ -391,6 +391,21 @@ class RemoteMemberTests {
 	}
 
 	@Test
+	void aWorkerThatStopsWhenItsQueueIsEmptyHasCarriedItsFlowJobsOutcomesHomeWhenItStops() {
+		for (int round = 1; round <= 20; round++) {
+			String id = this.flows.batch().add(Job.of("step", new Step("r" + round)).withQueue("other")).dispatch().id();
+			Worker worker = Worker.builder(this.other).stopWhenEmpty(true)
+				.handle("step", Step.class, (step, ctx) -> this.ran.add("other step " + step.name()))
+				.build()
+				.start();
+			assertThat(worker.awaitTermination(Duration.ofSeconds(30))).isTrue();
+
+			assertThat(this.flows.batchStatus(id).orElseThrow().status()).as("round " + round)
+				.isEqualTo(FlowStatus.SUCCEEDED);
+		}
+	}
+
+	@Test
 	void aDispatchThatFailedWhileRecordingAShardedTargetsLayoutDoesNotLeaveLaterFlowsJobsWhereNoWorkerReads() {
 		ShardedQueue sharded = ShardedQueue.onServers(List.of(this.client, this.client), "sharded",
 				QueueOptions.defaults().withLeaseDuration(LEASE), ShardStrategy.HASH);

@@ -158,6 +158,19 @@ class FlowRecordingTests {
 		assertThat(this.handlers.invoiced).extracting(Order::id).containsExactly("e-1", "e-2", "e-3");
 	}
 
+	@Test
+	void enqueuedABatchWhoseMembersRunOnAnotherQueueFinishesWhenBothQueuesAreDrained() {
+		this.jobs.dispatchMode(DispatchMode.ENQUEUE);
+
+		BatchStatus batch = this.dispatcher.batch().add("invoice", new Order("x-1", 1)).add("invoice", new Order("x-2", 1))
+			.onComplete(Job.of("notify", "x-complete")).dispatch();
+
+		this.jobs.drain("billing");
+		this.jobs.drain("default");
+		assertThat(this.dispatcher.batchStatus("default", batch.id()).orElseThrow().status()).isEqualTo(FlowStatus.SUCCEEDED);
+		assertThat(this.handlers.notified).containsExactly("x-complete");
+	}
+
 	private Batch failingBatch() {
 		return this.dispatcher.batch().add("invoice", new Order("f-1", 1)).add("charge", new Order("f-2", 1))
 			.add("invoice", new Order("f-3", 1));
