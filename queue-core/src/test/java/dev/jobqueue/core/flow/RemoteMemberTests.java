@@ -337,6 +337,32 @@ class RemoteMemberTests {
 	}
 
 	@Test
+	void outcomesOfMembersThatEndedOnTheOtherQueueJustBeforeTheirBatchWasCancelledCountOnlyAsCancelled() {
+		String id = this.flows.batch().add(Job.of("step", new Step("o1")).withQueue("other"))
+			.add(Job.of("step", new Step("o2")).withQueue("other")).dispatch().id();
+		RedisJobStore otherStore = this.other.store();
+		List<LeasedJob> leased = otherStore.lease(2, false).jobs();
+		otherStore.settle(List.of(new Settlement(leased.get(0), new Outcome.Completed(null)),
+				new Settlement(leased.get(1), new Outcome.Dead(new JobError("broken", "test", "", "test")))));
+		Map<String, String> outcomes = this.client.hgetAll(otherStore.keys().key("relay"));
+		assertThat(outcomes).hasSize(2);
+
+		assertThat(this.flows.cancel(id)).isEqualTo(CancelResult.CANCELLED);
+		assertThat(FlowRelay.relay(otherStore)).isEqualTo(2);
+		// Carried again, as after a crash before their deletes.
+		this.client.hset(otherStore.keys().key("relay"), outcomes);
+		assertThat(FlowRelay.relay(otherStore)).isEqualTo(2);
+
+		BatchStatus status = this.flows.batchStatus(id).orElseThrow();
+		assertThat(status.status()).isEqualTo(FlowStatus.CANCELLED);
+		assertThat(status.cancelled()).isEqualTo(2);
+		assertThat(status.successful()).isZero();
+		assertThat(status.failed()).isZero();
+		assertThat(status.pending()).isZero();
+		assertThat(this.other.get(leased.get(0).id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+	}
+
+	@Test
 	void aBatchWithMembersOnAShardedQueueRunsThemOnItsShardsAndCountsEachOnce() {
 		ShardedQueue sharded = ShardedQueue.onServers(List.of(this.client, this.client, this.client), "sharded",
 				QueueOptions.defaults().withLeaseDuration(LEASE), ShardStrategy.ROUND_ROBIN);
