@@ -3,7 +3,8 @@ keys the header declares (K_JOBS for 'jobs', ...; KEY_BASE is the number of decl
 after them, such as idempotency and effect keys, are KEYS[KEY_BASE + n]). A function here may only be called
 by a script that declares every key the function uses; StoreScriptTests checks that. The keys of one store,
 all under one hash tag (see QueueKeys):
- jobs        hash   id -> job envelope (type, creation time, options, payload), written once at enqueue
+ jobs        hash   id -> job envelope (type, creation time unless the id carries it, options, payload), written once
+                    at enqueue
  ready       list   ids of pending jobs of priority 0 (LPUSH in, RPOP out: FIFO; RPUSH puts one at the front)
  prio        zset   ids of pending jobs of other priorities, score -priority * 2^42 + position
  scheduled   zset   ids of delayed or handed-back jobs, score = due time (ms, Redis clock)
@@ -214,10 +215,15 @@ local function batch_events()
   if event_mode ~= 'n' then batch_records, batch_ids, batch_base, batch_quiet = {}, {}, {}, {} end
 end
 
--- The type a history or an envelope starts with.
-local function type_of(text)
-  local tab = string.find(text, '\t', 1, true)
-  return tab and string.sub(text, 1, tab - 1) or text
+-- The type a history starts with.
+local function type_of(history)
+  local tab = string.find(history, '\t', 1, true)
+  return tab and string.sub(history, 1, tab - 1) or history
+end
+
+-- The type an envelope starts with: 'type TAB created TAB options LF payload', or 'type LF payload' (JobEnvelope).
+local function envelope_type(envelope)
+  return string.match(envelope, '^[^\t\n]*')
 end
 
 -- Reads the histories of ids about to get events, in one HMGET (a job without one: its type, from its envelope).
@@ -230,7 +236,7 @@ local function batch_histories(ids)
   end
   if #lost > 0 then
     local envelopes = redis.call('HMGET', K_JOBS, unpack(lost))
-    for j, id in ipairs(lost) do batch_base[id] = envelopes[j] and type_of(envelopes[j]) or '' end
+    for j, id in ipairs(lost) do batch_base[id] = envelopes[j] and envelope_type(envelopes[j]) or '' end
   end
 end
 
@@ -242,7 +248,7 @@ local function batch_event(kind, id, base, extra)
     history = base or redis.call('HGET', K_HISTORY, id)
     if not history then
       local envelope = redis.call('HGET', K_JOBS, id)
-      history = envelope and type_of(envelope) or ''
+      history = envelope and envelope_type(envelope) or ''
     end
     batch_base[id] = history
   end
@@ -301,7 +307,7 @@ local function emit(kind, id, ...)
   local history = redis.call('HGET', K_HISTORY, id)
   if not history then
     local envelope = redis.call('HGET', K_JOBS, id)
-    history = envelope and string.match(envelope, '^[^\t]*') or ''
+    history = envelope and envelope_type(envelope) or ''
   end
   append_event(kind, id, history, ...)
 end
@@ -396,9 +402,9 @@ local function add_job(id, envelope, p, due, now, ready_ids)
     -- A new job's history starts here: its type is at hand in the envelope, so nothing is read back.
     local due_text = (due and due > now) and string.format('%.0f', due) or nil
     if batch_records then
-      batch_event('created', id, type_of(envelope), due_text and (US .. 'due' .. US .. due_text) or '')
+      batch_event('created', id, envelope_type(envelope), due_text and (US .. 'due' .. US .. due_text) or '')
     else
-      append_event('created', id, string.match(envelope, '^[^\t]*'), 'due', due_text)
+      append_event('created', id, envelope_type(envelope), 'due', due_text)
     end
   end
   if due and due > now then
