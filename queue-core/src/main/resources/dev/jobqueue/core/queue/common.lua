@@ -262,11 +262,6 @@ local function event_started(id, attempt, suspect)
     .. (suspect and (US .. 'suspect' .. US .. '1') or ''))
 end
 
--- A job forgotten in this call: its events are written, its history is not (it is gone with the job).
-local function unindexed(id)
-  if batch_quiet then batch_quiet[id] = true end
-end
-
 local function flush_events()
   if not batch_records or #batch_records == 0 then return end
   local entry = { 'jobs', table.concat(batch_records, RS) }

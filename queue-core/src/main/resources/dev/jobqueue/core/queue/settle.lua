@@ -70,7 +70,7 @@ for j = 1, n do
       outcome = 'x'
       out[j] = 2
     end
-    emit_settled(id, outcome, value, err, held[j], max_stalls, now)
+    if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
     if outcome == 'c' then
       completed[#completed + 1] = id
       if keep > 0 and value ~= '' then
@@ -78,7 +78,8 @@ for j = 1, n do
         results[#results + 1] = value
       end
       if in_flows then values[id] = value end
-      if keep <= 0 then unindexed(id) end
+      -- Forgotten below: its events are written, its history is not.
+      if batch_quiet and keep <= 0 then batch_quiet[id] = true end
     else
       end_lease(id)
       -- The attempt ended without completing; one handed back before its handler started never began.
