@@ -148,6 +148,36 @@ class EventStoreTests {
 	}
 
 	@Test
+	void theJobsOfOneCallShareOneStreamEntryAndEachReadsBackAsItsOwnEvents() {
+		RedisJobQueue once = new RedisJobQueue(this.client, "once",
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+		List<Job> jobs = IntStream.range(0, 40).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList();
+		once.enqueueAll(jobs);
+		QueueKeys keys = QueueKeys.of("jobqueue", "once");
+		assertThat(this.client.xlen(keys.key("events"))).isEqualTo(1);
+		RedisEventStore store = RedisEventStore.of(this.client, "jobqueue", List.of("once"));
+		List<String> newestFirst = new ArrayList<>(jobs.stream().map(Job::id).toList());
+		Collections.reverse(newestFirst);
+		assertThat(store.recentEvents(100)).extracting(JobEvent::jobId).containsExactlyElementsOf(newestFirst);
+		try (Worker worker = Worker.builder(once).id("w1").handle("note", Map.class, (payload, ctx) -> {
+		}).build().start()) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.client.hlen(keys.key("jobs")) == 0);
+		}
+		// Forgotten at completion: every event told, no history left behind.
+		assertThat(this.client.exists(keys.key("history"))).isFalse();
+		assertThat(store.recentEvents(1000)).filteredOn((event) -> event.jobId() != null)
+			.extracting(JobEvent::kind, JobEvent::jobType)
+			.containsOnly(tuple(JobEvent.CREATED, "note"), tuple(JobEvent.STARTED, "note"), tuple(JobEvent.COMPLETED, "note"))
+			.hasSize(120);
+		assertThat(store.recentEvents(1000)).filteredOn((event) -> JobEvent.COMPLETED.equals(event.kind()))
+			.allSatisfy((event) -> {
+				assertThat(event.workerId()).isEqualTo("w1");
+				assertThat(event.attempt()).isEqualTo(1);
+				assertThat(event.durationMillis()).isNotNull();
+			});
+	}
+
+	@Test
 	void aSubscriberCutOffForFiveSecondsMissesNothingAndRepeatsNothing() throws Exception {
 		RedisProxy proxy = RedisProxy.to(redis.server());
 		RedisClient viaProxy = RedisClient.create(proxy.host(), proxy.port());
