@@ -226,24 +226,36 @@ final class StreamReader implements Runnable {
 		}
 	}
 
+	/** Delivers the entry's events; false when one could not be read or failed in the listener. */
 	private boolean deliver(StreamEntry entry) {
+		List<JobEvent> events;
+		try {
+			events = RedisEventStore.events(this.store, entry);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Event {} of {{}} cannot be read", entry.getID(), this.store.tag(), ex);
+			return false;
+		}
+		boolean delivered = true;
 		synchronized (this.delivery) {
-			try {
-				// Read inside: an entry that cannot be read fails like a listener, and the reader goes on past it.
-				this.listener.onEvent(RedisEventStore.event(this.store, entry));
-				return true;
-			}
-			catch (Exception ex) {
-				if (this.group != null) {
-					logger.warn("Event {} of {{}} failed in its listener; it stays pending and is claimed again after {} ms",
-							entry.getID(), this.store.tag(), this.claimAfterMillis, ex);
+			// Every event of an entry is delivered even after one failed: a group claims the whole entry again.
+			for (JobEvent event : events) {
+				try {
+					this.listener.onEvent(event);
 				}
-				else {
-					logger.warn("Event {} of {{}} failed in its listener", entry.getID(), this.store.tag(), ex);
+				catch (Exception ex) {
+					delivered = false;
+					if (this.group != null) {
+						logger.warn("Event {} of {{}} failed in its listener; it stays pending and is claimed again after {} ms",
+								entry.getID(), this.store.tag(), this.claimAfterMillis, ex);
+					}
+					else {
+						logger.warn("Event {} of {{}} failed in its listener", entry.getID(), this.store.tag(), ex);
+					}
 				}
-				return false;
 			}
 		}
+		return delivered;
 	}
 
 	private static void sleep(long millis) {
