@@ -418,6 +418,9 @@ public final class Worker implements AutoCloseable {
 			int started = 0;
 			Duration nextDue = null;
 			boolean failed = false;
+			// Read before leasing: an attempt that settles after an empty lease may have enqueued more (a chain's next
+			// step, a batch's callback), so only a worker idle before it looked may take an empty queue as the end.
+			boolean idleBeforeLease = this.stopWhenEmpty && this.runner.isIdle();
 			try {
 				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
 				int answered = 0;
@@ -478,7 +481,7 @@ public final class Worker implements AutoCloseable {
 				break;
 			}
 			if (started == 0 && this.fetching) {
-				if (this.stopWhenEmpty && this.runner.isIdle()) {
+				if (idleBeforeLease) {
 					break;
 				}
 				waitForWork(nextDue);
