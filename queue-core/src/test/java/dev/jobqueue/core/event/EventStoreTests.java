@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +257,30 @@ class EventStoreTests {
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 0);
 		assertThat(claimed).containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
+	}
+
+	@Test
+	void anEventItsGroupListenerKeepsFailingIsGivenUpAfterTenDeliveriesAndTheOthersStillFlow() {
+		String key = QueueKeys.of("jobqueue", QUEUE).key("events");
+		Job poison = Job.of("poison", Map.of());
+		AtomicInteger poisonDeliveries = new AtomicInteger();
+		List<String> seen = Collections.synchronizedList(new ArrayList<>());
+		this.closeables.add(this.events.subscribeGroup("alerts", "only", Duration.ofMillis(100), (event) -> {
+			if (event.jobId().equals(poison.id())) {
+				poisonDeliveries.incrementAndGet();
+				throw new IllegalStateException("this listener cannot handle it");
+			}
+			seen.add(key(event));
+		}));
+		this.queue.enqueue(poison);
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.client.xlen(key) == 1
+				&& this.client.xpending(key, "alerts").getTotal() == 0);
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
+		enqueue(5);
+		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 5);
+		assertThat(seen).containsExactlyElementsOf(writtenEvents(QUEUE).subList(1, 6));
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
 	}
 
 	private RedisJobQueue queueWith(String name, EventOptions.Mode mode) {
