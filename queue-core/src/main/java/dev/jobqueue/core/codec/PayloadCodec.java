@@ -1,8 +1,12 @@
 package dev.jobqueue.core.codec;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -17,6 +21,9 @@ public final class PayloadCodec {
 		.build());
 
 	private final JsonMapper mapper;
+
+	/** A reader per payload type: the type is resolved once, not on every job. */
+	private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
 
 	public PayloadCodec(JsonMapper mapper) {
 		this.mapper = mapper;
@@ -44,7 +51,7 @@ public final class PayloadCodec {
 	/** Binds JSON to {@code type}; a mismatch is a {@link PayloadBindingException} that says why. */
 	public <T> T read(String json, Class<T> type) {
 		try {
-			return this.mapper.readValue(json, type);
+			return this.readers.computeIfAbsent(type, this.mapper::readerFor).readValue(json);
 		}
 		catch (JacksonException ex) {
 			throw new PayloadBindingException("The payload does not bind to " + type.getName() + ": " + ex.getOriginalMessage(), ex);

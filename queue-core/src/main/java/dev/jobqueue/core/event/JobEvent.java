@@ -1,6 +1,9 @@
 package dev.jobqueue.core.event;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
@@ -9,7 +12,8 @@ import dev.jobqueue.core.codec.PayloadCodec;
 
 /**
  * One step in a job's life (or a worker's, or a user's note), as its queue's event stream holds it. The stream id
- * is Redis's clock when the step was written: events of one queue are in the order their steps happened.
+ * is Redis's clock when the step was written: events of one queue are in the order their steps happened. The
+ * events one script call wrote (the jobs one enqueue, lease or settle took) share one stream id.
  * Immutable.
  *
  * @param id the stream id, e.g. {@code 1732000000000-0}
@@ -77,11 +81,44 @@ public record JobEvent(String id, String queue, String kind, String jobId, Strin
 	/** A note appended with {@link EventStore#append}; its name is the field {@code name}. */
 	public static final String USER = "user";
 
+	private static final String RECORD_SEPARATOR = "\u001e";
+
+	private static final String UNIT_SEPARATOR = "\u001f";
+
 	public JobEvent {
 		fields = Map.copyOf(fields);
 	}
 
-	/** Reads a stream entry. */
+	/**
+	 * The events of a stream entry: one, or, for an entry of a script that settled or leased many jobs, one per
+	 * record of its field {@code jobs} ({@code kind US job US type (US field US value)*}, records separated by RS),
+	 * each with the entry's id and its fields as one entry per event would hold them.
+	 */
+	static List<JobEvent> allOf(String queue, String id, Map<String, String> fields) {
+		String records = fields.get("jobs");
+		if (records == null || fields.containsKey("event")) {
+			return List.of(of(queue, id, fields));
+		}
+		List<JobEvent> events = new ArrayList<>();
+		for (String record : records.split(RECORD_SEPARATOR)) {
+			String[] parts = record.split(UNIT_SEPARATOR, -1);
+			Map<String, String> own = new LinkedHashMap<>();
+			own.put("event", parts[0]);
+			own.put("job", (parts.length > 1) ? parts[1] : "");
+			own.put("type", (parts.length > 2) ? parts[2] : "");
+			String worker = fields.get("worker");
+			if (worker != null) {
+				own.put("worker", worker);
+			}
+			for (int i = 3; i + 1 < parts.length; i += 2) {
+				own.put(parts[i], parts[i + 1]);
+			}
+			events.add(of(queue, id, own));
+		}
+		return events;
+	}
+
+	/** Reads a stream entry of one event. */
 	static JobEvent of(String queue, String id, Map<String, String> fields) {
 		return new JobEvent(id, queue, fields.getOrDefault("event", USER), fields.get("job"), emptyAsNull(fields.get("type")),
 				fields.get("worker"), asInteger(fields.get("attempt")), asLong(fields.get("ms")), fields.get("error"), fields);

@@ -102,7 +102,11 @@ public final class RedisEventStore implements EventStore {
 				for (int i = 0; i + 1 < flat.size(); i += 2) {
 					fields.put((String) flat.get(i), (String) flat.get(i + 1));
 				}
-				events.add(JobEvent.of(store.queue(), (String) pair.get(0), fields));
+				for (JobEvent event : JobEvent.allOf(store.queue(), (String) pair.get(0), fields)) {
+					if (jobId.equals(event.jobId())) {
+						events.add(event);
+					}
+				}
 			}
 		}
 		events.sort(Comparator.comparing((JobEvent event) -> new StreamEntryID(event.id())));
@@ -117,7 +121,11 @@ public final class RedisEventStore implements EventStore {
 		List<JobEvent> events = new ArrayList<>();
 		for (QueueKeys store : this.stores) {
 			for (StreamEntry entry : this.redis.xrevrange(store.key("events"), "+", "-", count)) {
-				events.add(event(store, entry));
+				// An entry's own events share its id: newest first, as the entries, survives the stable sort below.
+				List<JobEvent> own = events(store, entry);
+				for (int i = own.size() - 1; i >= 0; i--) {
+					events.add(own.get(i));
+				}
 			}
 		}
 		events.sort(Comparator.comparing((JobEvent event) -> new StreamEntryID(event.id())).reversed());
@@ -139,8 +147,8 @@ public final class RedisEventStore implements EventStore {
 		return StreamReader.group(this.redis, this.stores, group, consumer, claimAfter, listener);
 	}
 
-	static JobEvent event(QueueKeys store, StreamEntry entry) {
-		return JobEvent.of(store.queue(), entry.getID().toString(), entry.getFields());
+	static List<JobEvent> events(QueueKeys store, StreamEntry entry) {
+		return JobEvent.allOf(store.queue(), entry.getID().toString(), entry.getFields());
 	}
 
 }

@@ -74,8 +74,10 @@ public record Job(String id, String type, String queue, String payload, int prio
 	}
 
 	private static Job create(String type, String json) {
-		// Millisecond precision: what Redis stores, so a job reads back equal to itself.
-		return new Job(JobIds.next(), type, null, json, Priority.NORMAL, Instant.ofEpochMilli(System.currentTimeMillis()),
+		// Millisecond precision: what Redis stores, so a job reads back equal to itself. The id carries the same time,
+		// so the stored job need not (JobEnvelope).
+		long now = System.currentTimeMillis();
+		return new Job(JobIds.at(now), type, null, json, Priority.NORMAL, Instant.ofEpochMilli(now),
 				0, null, Map.of(), null, null, null, null, false);
 	}
 

@@ -1,5 +1,6 @@
 package dev.jobqueue.core.job;
 
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,8 +16,13 @@ public final class JobIds {
 	}
 
 	public static String next() {
+		return at(System.currentTimeMillis());
+	}
+
+	/** A new id whose time is {@code epochMillis}. */
+	public static String at(long epochMillis) {
 		char[] id = new char[20];
-		long time = System.currentTimeMillis();
+		long time = epochMillis;
 		for (int i = 8; i >= 0; i--) {
 			id[i] = ALPHABET[(int) (time & 31)];
 			time >>>= 5;
@@ -27,6 +33,24 @@ public final class JobIds {
 			random >>>= 5;
 		}
 		return new String(id);
+	}
+
+	/** The time (epoch ms) an id of this form carries, or -1 when {@code id} is not of this form. */
+	public static long timeOf(String id) {
+		if (id.length() != 20) {
+			return -1;
+		}
+		long time = 0;
+		for (int i = 0; i < 20; i++) {
+			int digit = Arrays.binarySearch(ALPHABET, id.charAt(i));
+			if (digit < 0) {
+				return -1;
+			}
+			if (i < 9) {
+				time = (time << 5) | digit;
+			}
+		}
+		return time;
 	}
 
 }

@@ -3,26 +3,24 @@ package dev.jobqueue.core.worker;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads handlers run on: a virtual thread per job on JDKs that have them (21+), else a fixed
- * pool of platform threads whose idle threads spin briefly before parking (a job handed over at high
- * rates then costs no system call). A handler abandoned at its timeout that keeps its thread is
- * covered by one more pool thread until it returns, so it never takes a slot from other jobs.
+ * {@link HandlerPool} of platform threads that wakes no more of them than keep up with the jobs. A handler
+ * abandoned at its timeout that keeps its thread is covered by one more pool thread until it returns, so it
+ * never takes a slot from other jobs.
  */
 final class HandlerThreads {
 
+	/** {@code null} for the platform threads of a {@link HandlerPool}. */
 	private final ExecutorService executor;
 
 	/** {@code null} with virtual threads, which need no sizing. */
-	private final ThreadPoolExecutor pool;
+	private final HandlerPool pool;
 
-	private HandlerThreads(ExecutorService executor, ThreadPoolExecutor pool) {
+	private HandlerThreads(ExecutorService executor, HandlerPool pool) {
 		this.executor = executor;
 		this.pool = pool;
 	}
@@ -38,10 +36,7 @@ final class HandlerThreads {
 				// Fall back to platform threads.
 			}
 		}
-		ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-				new LinkedTransferQueue<>(), platformThreadFactory(prefix, false));
-		pool.prestartAllCoreThreads();
-		return new HandlerThreads(pool, pool);
+		return new HandlerThreads(null, new HandlerPool(concurrency, platformThreadFactory(prefix, false)));
 	}
 
 	/** Handler threads from a given executor, sized by its owner. */
@@ -50,31 +45,35 @@ final class HandlerThreads {
 	}
 
 	void execute(Runnable task) {
-		this.executor.execute(task);
+		if (this.pool != null) {
+			this.pool.execute(task);
+		}
+		else {
+			this.executor.execute(task);
+		}
 	}
 
 	/** A handler was abandoned but still holds its thread: add a thread in its place. */
 	void lend() {
 		if (this.pool != null) {
-			synchronized (this.pool) {
-				this.pool.setMaximumPoolSize(this.pool.getMaximumPoolSize() + 1);
-				this.pool.setCorePoolSize(this.pool.getCorePoolSize() + 1);
-			}
+			this.pool.addThread();
 		}
 	}
 
 	/** An abandoned handler returned its thread. */
 	void giveBack() {
 		if (this.pool != null) {
-			synchronized (this.pool) {
-				this.pool.setCorePoolSize(this.pool.getCorePoolSize() - 1);
-				this.pool.setMaximumPoolSize(this.pool.getMaximumPoolSize() - 1);
-			}
+			this.pool.removeThread();
 		}
 	}
 
 	void shutdownNow() {
-		this.executor.shutdownNow();
+		if (this.pool != null) {
+			this.pool.shutdownNow();
+		}
+		else {
+			this.executor.shutdownNow();
+		}
 	}
 
 	static ThreadFactory platformThreadFactory(String name, boolean daemon) {

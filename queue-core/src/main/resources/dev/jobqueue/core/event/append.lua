@@ -9,7 +9,7 @@ local id = ARGV[1]
 local history = (id ~= '') and redis.call('HGET', K_HISTORY, id)
 if id ~= '' and not history then
   local envelope = redis.call('HGET', K_JOBS, id)
-  history = envelope and string.match(envelope, '^[^\t]*')
+  history = envelope and string.match(envelope, '^[^\t\n]*')
 end
 local fields = { unpack(ARGV, 3) }
 if history then

@@ -3,7 +3,8 @@ keys the header declares (K_JOBS for 'jobs', ...; KEY_BASE is the number of decl
 after them, such as idempotency and effect keys, are KEYS[KEY_BASE + n]). A function here may only be called
 by a script that declares every key the function uses; StoreScriptTests checks that. The keys of one store,
 all under one hash tag (see QueueKeys):
- jobs        hash   id -> job envelope (type, creation time, options, payload), written once at enqueue
+ jobs        hash   id -> job envelope (type, creation time unless the id carries it, options, payload), written once
+                    at enqueue
  ready       list   ids of pending jobs of priority 0 (LPUSH in, RPOP out: FIFO; RPUSH puts one at the front)
  prio        zset   ids of pending jobs of other priorities, score -priority * 2^42 + position
  scheduled   zset   ids of delayed or handed-back jobs, score = due time (ms, Redis clock)
@@ -53,9 +54,11 @@ all under one hash tag (see QueueKeys):
  cancelling  hash   batch id -> number of its next member to cancel, while a batch that ended early still has
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
- events      stream every lifecycle step of the queue's jobs (see emit), bounded by length (MAXLEN ~) and age
- history     hash   id -> the job's type, then the ids of its events in 'events', tab-separated (of consecutive progress
-                    events only the latest, its id marked with a trailing 'p'): a job's history
+ events      stream every lifecycle step of the queue's jobs (see emit; an entry of enqueue, lease or settle holds
+                    the events of all the jobs of its call, see batch_events), bounded by length in events (MAXLEN ~)
+                    and age
+ history     hash   id -> the job's type, then the ids of the entries of 'events' holding its events, tab-separated (of
+                    consecutive progress events only the latest, its id marked with a trailing 'p'): a job's history
                     without a scan (and its type without reading its envelope), removed with the job (forget)
  flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
                     listing (dashboard); an entry may outlive its record, readers skip those ]]
@@ -196,27 +199,142 @@ local function append_event(kind, id, history, ...)
   redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
 end
 
+--[[ The scripts that write the events of many jobs (enqueue, lease, settle) call batch_events() first and
+flush_events() once their events are all told: an entry per event was more than half of Redis's work per job.
+Their events then go into one stream entry, whose field 'jobs' holds one record per event, 'kind US job id US
+type' then 'US field US value' pairs, records separated by RS (byte 30; both bytes never occur in ids, types or
+JSON), beside 'worker'; the jobs' histories get that entry's id, in one HSET. Other scripts write an entry per
+event (fields event, job, type, worker, ...). Readers expand both (dev.jobqueue.core.event). Every Lua operation
+counts here (a function call, a concatenation or a table insert costs hundreds of instructions, formatting a
+number thousands): the hot events are built in one concatenation each. ]]
+local RS, US = '\30', '\31'
+-- The records of this call; the jobs whose history gets its entry id; id -> the history to append it to
+-- (the job's type alone when it has none yet); id -> true for a job this call forgets (no history to write).
+local batch_records, batch_ids, batch_base, batch_quiet
+
+local function batch_events()
+  if not event_mode then event_settings() end
+  if event_mode ~= 'n' then batch_records, batch_ids, batch_base, batch_quiet = {}, {}, {}, {} end
+end
+
+-- The type a history starts with.
+local function type_of(history)
+  local tab = string.find(history, '\t', 1, true)
+  return tab and string.sub(history, 1, tab - 1) or history
+end
+
+-- The type an envelope starts with: 'type TAB created TAB options LF payload', or 'type LF payload' (JobEnvelope).
+local function envelope_type(envelope)
+  return string.match(envelope, '^[^\t\n]*')
+end
+
+-- Reads the histories of ids about to get events, in one HMGET (a job without one: its type, from its envelope).
+local function batch_histories(ids)
+  if not batch_records or #ids == 0 then return end
+  local found = redis.call('HMGET', K_HISTORY, unpack(ids))
+  local lost = {}
+  for j, id in ipairs(ids) do
+    if found[j] then batch_base[id] = found[j] else lost[#lost + 1] = id end
+  end
+  if #lost > 0 then
+    local envelopes = redis.call('HMGET', K_JOBS, unpack(lost))
+    for j, id in ipairs(lost) do batch_base[id] = envelopes[j] and envelope_type(envelopes[j]) or '' end
+  end
+end
+
+-- Records one event of job id; base: its history when this call has not read it (a new job: its type), or nil;
+-- extra: 'US field US value'... or ''.
+local function batch_event(kind, id, base, extra)
+  local history = batch_base[id]
+  if not history then
+    history = base or redis.call('HGET', K_HISTORY, id)
+    if not history then
+      local envelope = redis.call('HGET', K_JOBS, id)
+      history = envelope and envelope_type(envelope) or ''
+    end
+    batch_base[id] = history
+  end
+  batch_ids[#batch_ids + 1] = id
+  batch_records[#batch_records + 1] = kind .. US .. id .. US .. type_of(history) .. extra
+end
+
+-- The event of a leased job (its history read by batch_histories).
+local function event_started(id, attempt, suspect)
+  batch_event('started', id, nil, US .. 'attempt' .. US .. ((attempt == 1) and '1' or tostring(attempt))
+    .. (suspect and (US .. 'suspect' .. US .. '1') or ''))
+end
+
+local function flush_events()
+  if not batch_records or #batch_records == 0 then return end
+  local entry = { 'jobs', table.concat(batch_records, RS) }
+  if event_worker ~= '' then entry[3] = 'worker'; entry[4] = event_worker end
+  -- The stream is bounded in events: an entry of n events counts n.
+  local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', tostring(math.max(1, math.floor(event_max_length / #batch_records))),
+    '*', unpack(entry))
+  local index, seen = {}, {}
+  local n = 0
+  for _, id in ipairs(batch_ids) do
+    if not seen[id] and not batch_quiet[id] then
+      seen[id] = true
+      index[n + 1], index[n + 2] = id, batch_base[id] .. '\t' .. sid
+      n = n + 2
+    end
+  end
+  for from = 1, n, 2 * CHUNK do
+    redis.call('HSET', K_HISTORY, unpack(index, from, math.min(from + 2 * CHUNK - 1, n)))
+  end
+  batch_records, batch_ids, batch_base, batch_quiet = {}, {}, {}, {}
+end
+
 --[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
 makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
 or '' value leaves its field out. ]]
 local function emit(kind, id, ...)
   if not event_mode then event_settings() end
   if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
+  if batch_records then
+    local extra, values = '', { ... }
+    for k = 1, select('#', ...), 2 do
+      local value = values[k + 1]
+      if value ~= nil and value ~= '' then extra = extra .. US .. values[k] .. US .. value end
+    end
+    return batch_event(kind, id, nil, extra)
+  end
   -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
   local history = redis.call('HGET', K_HISTORY, id)
   if not history then
     local envelope = redis.call('HGET', K_JOBS, id)
-    history = envelope and string.match(envelope, '^[^\t]*') or ''
+    history = envelope and envelope_type(envelope) or ''
   end
   append_event(kind, id, history, ...)
+end
+
+local attempts_empty
+
+-- Attempts of job id that ended before the one being settled: 'attempts' is empty while every job succeeds the first
+-- time, and a job's own count changes only after its events.
+local function ended_attempts(id)
+  if attempts_empty == nil then attempts_empty = redis.call('HLEN', K_ATTEMPTS) == 0 end
+  return attempts_empty and 0 or tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0')
 end
 
 -- The attempt a settled lease ran (attempts ended before it, plus it) and how long it ran: a lease's fencing
 -- token is its grant time in ms * 1000 plus a small count.
 local function attempt_of(id, token, now)
-  local ended = tonumber(redis.call('HGET', K_ATTEMPTS, id) or '0')
   local ran = token and math.max(0, now - math.floor(tonumber(token) / 1000)) or nil
-  return ended + 1, ran
+  return ended_attempts(id) + 1, ran
+end
+
+-- How long the attempts of one lease (token) ran, as text: the jobs one lease granted are settled together.
+local ran_texts = {}
+
+local function ran_text(token, now)
+  local text = ran_texts[token]
+  if not text then
+    text = tostring(math.max(0, now - math.floor(tonumber(token) / 1000)))
+    ran_texts[token] = text
+  end
+  return text
 end
 
 -- An error without its stack trace: the stream keeps many events, the job keeps its last error whole.
@@ -232,6 +350,11 @@ end
 local function emit_settled(id, outcome, value, err, token, max_stalls, now)
   if not event_mode then event_settings() end
   if event_mode == 'n' then return end
+  if outcome == 'c' and batch_records then
+    local attempt = ended_attempts(id) + 1
+    return batch_event('completed', id, nil, US .. 'attempt' .. US .. ((attempt == 1) and '1' or tostring(attempt)) .. US
+      .. 'ms' .. US .. ran_text(token, now))
+  end
   local attempt, ran = attempt_of(id, token, now)
   err = short_error(err)
   if outcome == 'c' then
@@ -274,8 +397,12 @@ local function add_job(id, envelope, p, due, now, ready_ids)
   if not event_mode then event_settings() end
   if event_mode ~= 'n' then
     -- A new job's history starts here: its type is at hand in the envelope, so nothing is read back.
-    append_event('created', id, string.match(envelope, '^[^\t]*'), 'due',
-      (due and due > now) and string.format('%.0f', due) or nil)
+    local due_text = (due and due > now) and string.format('%.0f', due) or nil
+    if batch_records then
+      batch_event('created', id, envelope_type(envelope), due_text and (US .. 'due' .. US .. due_text) or '')
+    else
+      append_event('created', id, envelope_type(envelope), 'due', due_text)
+    end
   end
   if due and due > now then
     redis.call('ZADD', K_SCHEDULED, due, id)
@@ -298,6 +425,7 @@ its key (KEYS[KEY_BASE + n]) and its arguments:
   decr_enqueue k id envelope priority    (DECR k; at 0, enqueue that job into this store now)
 Applies them when apply is true, else only skips them. Returns the index after them and the jobs made pending. ]]
 local function effects(i, apply, now)
+  if ARGV[i] == '0' then return i + 1, 0 end
   local count = tonumber(ARGV[i])
   i = i + 1
   local woken = 0

@@ -12,6 +12,7 @@ idempotency key lives) ]]
 -- @include common
 
 local now = now_ms()
+batch_events()
 local window, nonce = ARGV[2], ARGV[3]
 local out, ready = {}, {}
 local woken = 0
@@ -36,4 +37,5 @@ for j = 1, tonumber(ARGV[1]) do
 end
 call_chunked('LPUSH', K_READY, ready)
 if woken > 0 then wake(woken) end
+flush_events()
 return out

@@ -15,6 +15,7 @@ Returns: { now ms, fencing token, ms until the next delayed job is due (-1: none
 
 local now = now_ms()
 if redis.call('EXISTS', K_PAUSED) == 1 then return { now, 0, -1 } end
+batch_events()
 local promote_limit = tonumber(ARGV[3])
 local promoted = 0
 for _, delayed in ipairs({ K_SCHEDULED, K_RETRY }) do
@@ -50,7 +51,7 @@ if ARGV[4] == '1' and max > 0 then
 end
 local function take(found)
   for _, id in ipairs(found) do
-    if live(id) then ids[#ids + 1] = id end
+    if not tombstoned or live(id) then ids[#ids + 1] = id end
   end
 end
 if #ids < max then
@@ -88,6 +89,7 @@ if #ids == 0 then
   end
   -- A worker that holds a suspect may take the next one once it settles (which signals no one): look again soon.
   if ARGV[4] ~= '1' and redis.call('LLEN', K_STALLED) > 0 and (next_due < 0 or next_due > 100) then next_due = 100 end
+  flush_events()
   return { now, 0, next_due }
 end
 
@@ -98,7 +100,8 @@ if token <= now * 1000 then
   redis.call('SET', K_TOKEN, string.format('%.0f', token))
 end
 local token_text = string.format('%.0f', token)
-local deadline = now + tonumber(ARGV[2])
+-- Formatted once: a number passed to redis.call is formatted per use.
+local deadline = string.format('%.0f', now + tonumber(ARGV[2]))
 local leases, deadlines = {}, {}
 for i, id in ipairs(ids) do
   deadlines[2 * i - 1], deadlines[2 * i] = deadline, id
@@ -113,13 +116,16 @@ local envelopes = redis.call('HMGET', K_JOBS, unpack(ids))
 local ended, failures = {}, {}
 if redis.call('HLEN', K_ATTEMPTS) > 0 then ended = redis.call('HMGET', K_ATTEMPTS, unpack(ids)) end
 if redis.call('HLEN', K_FAILURES) > 0 then failures = redis.call('HMGET', K_FAILURES, unpack(ids)) end
+local events = batch_records ~= nil
+if events then batch_histories(ids) end
 local out = { now, token, -1 }
+local o = 3
 for i, id in ipairs(ids) do
-  out[#out + 1] = id
-  out[#out + 1] = envelopes[i]
-  out[#out + 1] = tonumber(ended[i] or 0) + 1
-  out[#out + 1] = tonumber(failures[i] or 0)
-  out[#out + 1] = (id == suspect) and 1 or 0
-  emit('started', id, 'attempt', tonumber(ended[i] or '0') + 1, 'suspect', (id == suspect) and '1' or nil)
+  local attempt = ended[i] and tonumber(ended[i]) + 1 or 1
+  out[o + 1], out[o + 2], out[o + 3] = id, envelopes[i], attempt
+  out[o + 4], out[o + 5] = failures[i] and tonumber(failures[i]) or 0, (id == suspect) and 1 or 0
+  o = o + 5
+  if events then event_started(id, attempt, id == suspect) end
 end
+flush_events()
 return out

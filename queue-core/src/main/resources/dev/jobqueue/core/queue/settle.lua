@@ -32,6 +32,7 @@ local keep, max_age = tonumber(ARGV[1]), tonumber(ARGV[2])
 local dead_keep, dead_age = tonumber(ARGV[3]), tonumber(ARGV[4])
 local max_stalls = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
+batch_events()
 
 -- First pass: where each attempt starts in ARGV, for one HMGET of the leases.
 local starts, ids = {}, {}
@@ -42,6 +43,7 @@ for j = 1, n do
   i = effects(i, false, now)
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
+batch_histories(ids)
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
 local out, completed, results, finished, values = {}, {}, {}, {}, {}
@@ -68,7 +70,7 @@ for j = 1, n do
       outcome = 'x'
       out[j] = 2
     end
-    emit_settled(id, outcome, value, err, held[j], max_stalls, now)
+    if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
     if outcome == 'c' then
       completed[#completed + 1] = id
       if keep > 0 and value ~= '' then
@@ -76,6 +78,8 @@ for j = 1, n do
         results[#results + 1] = value
       end
       if in_flows then values[id] = value end
+      -- Forgotten below: its events are written, its history is not.
+      if batch_quiet and keep <= 0 then batch_quiet[id] = true end
     else
       end_lease(id)
       -- The attempt ended without completing; one handed back before its handler started never began.
@@ -125,8 +129,10 @@ for j = 1, n do
   end
 end
 
+if #completed > 0 and in_flows then jobs_completed(completed, values, now) end
+-- Before forget and the trims: a job they remove must not get its history back.
+flush_events()
 if #completed > 0 then
-  if in_flows then jobs_completed(completed, values, now) end
   call_chunked('ZREM', K_ACTIVE, completed)
   unpin_active()
   if keep > 0 then

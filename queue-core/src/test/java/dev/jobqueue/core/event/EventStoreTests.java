@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,8 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.resps.StreamEntry;
 
 import dev.jobqueue.core.job.BackOff;
 import dev.jobqueue.core.job.Job;
@@ -150,6 +149,36 @@ class EventStoreTests {
 	}
 
 	@Test
+	void theJobsOfOneCallShareOneStreamEntryAndEachReadsBackAsItsOwnEvents() {
+		RedisJobQueue once = new RedisJobQueue(this.client, "once",
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+		List<Job> jobs = IntStream.range(0, 40).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList();
+		once.enqueueAll(jobs);
+		QueueKeys keys = QueueKeys.of("jobqueue", "once");
+		assertThat(this.client.xlen(keys.key("events"))).isEqualTo(1);
+		RedisEventStore store = RedisEventStore.of(this.client, "jobqueue", List.of("once"));
+		List<String> newestFirst = new ArrayList<>(jobs.stream().map(Job::id).toList());
+		Collections.reverse(newestFirst);
+		assertThat(store.recentEvents(100)).extracting(JobEvent::jobId).containsExactlyElementsOf(newestFirst);
+		try (Worker worker = Worker.builder(once).id("w1").handle("note", Map.class, (payload, ctx) -> {
+		}).build().start()) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.client.hlen(keys.key("jobs")) == 0);
+		}
+		// Forgotten at completion: every event told, no history left behind.
+		assertThat(this.client.exists(keys.key("history"))).isFalse();
+		assertThat(store.recentEvents(1000)).filteredOn((event) -> event.jobId() != null)
+			.extracting(JobEvent::kind, JobEvent::jobType)
+			.containsOnly(tuple(JobEvent.CREATED, "note"), tuple(JobEvent.STARTED, "note"), tuple(JobEvent.COMPLETED, "note"))
+			.hasSize(120);
+		assertThat(store.recentEvents(1000)).filteredOn((event) -> JobEvent.COMPLETED.equals(event.kind()))
+			.allSatisfy((event) -> {
+				assertThat(event.workerId()).isEqualTo("w1");
+				assertThat(event.attempt()).isEqualTo(1);
+				assertThat(event.durationMillis()).isNotNull();
+			});
+	}
+
+	@Test
 	void aSubscriberCutOffForFiveSecondsMissesNothingAndRepeatsNothing() throws Exception {
 		RedisProxy proxy = RedisProxy.to(redis.server());
 		RedisClient viaProxy = RedisClient.create(proxy.host(), proxy.port());
@@ -158,7 +187,7 @@ class EventStoreTests {
 		this.queue.enqueue(Job.of("before", Map.of()));
 		List<String> seen = Collections.synchronizedList(new ArrayList<>());
 		EventSubscription subscription = RedisEventStore.of(viaProxy, "jobqueue", List.of(QUEUE))
-			.subscribe((event) -> seen.add(event.id()));
+			.subscribe((event) -> seen.add(key(event)));
 		this.closeables.add(subscription);
 
 		enqueue(20);
@@ -171,7 +200,7 @@ class EventStoreTests {
 		proxy.heal();
 		enqueue(20);
 
-		List<String> written = streamIds(QUEUE).subList(1, 61);
+		List<String> written = writtenEvents(QUEUE).subList(1, 61);
 		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() >= 60);
 		assertThat(seen).containsExactlyElementsOf(written);
 	}
@@ -185,7 +214,7 @@ class EventStoreTests {
 			List<String> seen = Collections.synchronizedList(new ArrayList<>());
 			byConsumer.put(name, seen);
 			this.closeables.add(0, RedisEventStore.of(own, "jobqueue", List.of(QUEUE))
-				.subscribeGroup("alerts", name, (event) -> seen.add(event.id())));
+				.subscribeGroup("alerts", name, (event) -> seen.add(key(event))));
 		}
 		enqueue(300);
 
@@ -193,7 +222,7 @@ class EventStoreTests {
 			.until(() -> byConsumer.values().stream().mapToInt(List::size).sum() >= 300);
 		List<String> all = new ArrayList<>(byConsumer.get("a"));
 		all.addAll(byConsumer.get("b"));
-		assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+		assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
 	}
 
 	@Test
@@ -207,7 +236,7 @@ class EventStoreTests {
 				.until(() -> this.client.llen("test:seen:a") + this.client.llen("test:seen:b") >= 300);
 			List<String> all = new ArrayList<>(this.client.lrange("test:seen:a", 0, -1));
 			all.addAll(this.client.lrange("test:seen:b", 0, -1));
-			assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+			assertThat(all).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
 		}
 	}
 
@@ -218,15 +247,40 @@ class EventStoreTests {
 			throw new IllegalStateException("the consumer dies before it acknowledges");
 		});
 		enqueue(10);
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 10);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.client.xpending(key, "alerts").getTotal() == this.client.xlen(key));
 		dying.close();
 
 		List<String> claimed = Collections.synchronizedList(new ArrayList<>());
 		this.closeables.add(this.events.subscribeGroup("alerts", "survivor", Duration.ofSeconds(1),
-				(event) -> claimed.add(event.id())));
+				(event) -> claimed.add(key(event))));
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 0);
-		assertThat(claimed).containsExactlyInAnyOrderElementsOf(streamIds(QUEUE));
+		assertThat(claimed).containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
+	}
+
+	@Test
+	void anEventItsGroupListenerKeepsFailingIsGivenUpAfterTenDeliveriesAndTheOthersStillFlow() {
+		String key = QueueKeys.of("jobqueue", QUEUE).key("events");
+		Job poison = Job.of("poison", Map.of());
+		AtomicInteger poisonDeliveries = new AtomicInteger();
+		List<String> seen = Collections.synchronizedList(new ArrayList<>());
+		this.closeables.add(this.events.subscribeGroup("alerts", "only", Duration.ofMillis(100), (event) -> {
+			if (event.jobId().equals(poison.id())) {
+				poisonDeliveries.incrementAndGet();
+				throw new IllegalStateException("this listener cannot handle it");
+			}
+			seen.add(key(event));
+		}));
+		this.queue.enqueue(poison);
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.client.xlen(key) == 1
+				&& this.client.xpending(key, "alerts").getTotal() == 0);
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
+		enqueue(5);
+		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 5);
+		assertThat(seen).containsExactlyElementsOf(writtenEvents(QUEUE).subList(1, 6));
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
 	}
 
 	private RedisJobQueue queueWith(String name, EventOptions.Mode mode) {
@@ -238,9 +292,15 @@ class EventStoreTests {
 		this.queue.enqueueAll(IntStream.range(0, count).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList());
 	}
 
-	private List<String> streamIds(String queue) {
-		return this.client.xrange(QueueKeys.of("jobqueue", queue).key("events"), "-", "+").stream()
-			.map(StreamEntry::getID).map(StreamEntryID::toString).toList();
+	/** Every event written, in order, as {@link #key} names them: the events of one script call share a stream id. */
+	private List<String> writtenEvents(String queue) {
+		QueueKeys store = QueueKeys.of("jobqueue", queue);
+		return this.client.xrange(store.key("events"), "-", "+").stream()
+			.flatMap((entry) -> RedisEventStore.events(store, entry).stream()).map(EventStoreTests::key).toList();
+	}
+
+	private static String key(JobEvent event) {
+		return event.id() + " " + event.jobId() + " " + event.kind();
 	}
 
 }

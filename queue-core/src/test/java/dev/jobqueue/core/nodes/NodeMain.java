@@ -259,7 +259,8 @@ public final class NodeMain {
 	static void eventGroup(RedisClient redis, String[] args) throws Exception {
 		String node = args[0];
 		try (EventSubscription subscription = RedisEventStore.of(redis, "jobqueue", List.of(args[1]))
-			.subscribeGroup("g", node, (event) -> redis.rpush("test:seen:" + node, event.id()))) {
+			.subscribeGroup("g", node, (event) -> redis.rpush("test:seen:" + node,
+					event.id() + " " + event.jobId() + " " + event.kind()))) {
 			redis.rpush("test:ready", node);
 			Thread.sleep(Long.MAX_VALUE);
 		}

@@ -30,9 +30,17 @@ class JobEnvelopeTests {
 	}
 
 	@Test
-	void storesAPlainJobAsAHeaderLineAndThePayloadAsGiven() {
+	void storesAPlainJobAsItsTypeAndThePayloadAsGivenWhenItsIdCarriesItsCreationTime() {
 		Job job = Job.ofJson("send_email", "{\"to\":\"a\"}");
+		assertThat(this.envelope.encode(job)).isEqualTo("send_email\n{\"to\":\"a\"}");
+		assertThat(this.envelope.decode(job.id(), "emails", "send_email\n{\"to\":\"a\"}", 0)).isEqualTo(job.withQueue("emails"));
+	}
+
+	@Test
+	void storesAHeaderLineWithTheCreationTimeAndThePayloadAsGivenOtherwise() {
+		Job job = Job.ofJson("send_email", "{\"to\":\"a\"}").withId("order-42");
 		assertThat(this.envelope.encode(job)).isEqualTo("send_email\t" + job.createdAt().toEpochMilli() + "\t\n{\"to\":\"a\"}");
+		assertThat(this.envelope.decode(job.id(), "emails", this.envelope.encode(job), 0).createdAt()).isEqualTo(job.createdAt());
 		assertThat(this.envelope.encode(job.withPriority(5))).startsWith("send_email\t" + job.createdAt().toEpochMilli()
 				+ "\t{\"priority\":5}\n");
 	}
@@ -41,6 +49,8 @@ class JobEnvelopeTests {
 	void corruptDataIsReportedInPlainWords() {
 		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "{not json", 1))
 			.withMessageStartingWith("Job j1 is stored corrupt: the header line is not");
+		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "t\n{}", 1))
+			.withMessage("Job j1 is stored corrupt: its header line has no creation time and its id carries none");
 		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "t\tabc\t\n{}", 1))
 			.withMessageStartingWith("Job j1 is stored corrupt: ");
 		assertThatExceptionOfType(CorruptJobException.class).isThrownBy(() -> this.envelope.decode("j1", "q", "\t1\t\n{}", 1))
