@@ -28,6 +28,7 @@ import dev.jobqueue.test.RedisProxy;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -175,6 +176,17 @@ class EventStoreTests {
 				assertThat(event.attempt()).isEqualTo(1);
 				assertThat(event.durationMillis()).isNotNull();
 			});
+	}
+
+	@Test
+	void anIdOrTypeCarryingTheEntrySeparatorsIsRefusedAndForgesNoEventOfAnotherJob() {
+		// An idempotency key often comes from outside: RS and US inside it would split the call's entry into records.
+		String forged = "k\u001ecompleted\u001fvictim\u001fnote";
+		assertThatThrownBy(() -> this.queue.enqueue(Job.of("note", Map.of()).withId(forged)))
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+		assertThatThrownBy(() -> this.queue.enqueue(Job.of(forged, Map.of())))
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+		assertThat(this.events.recentEvents(100)).extracting(JobEvent::jobId).doesNotContain("victim");
 	}
 
 	@Test
