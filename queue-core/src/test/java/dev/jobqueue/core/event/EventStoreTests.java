@@ -270,6 +270,22 @@ class EventStoreTests {
 		assertThat(claimed).containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
 	}
 
+	@Test
+	void anEventThatKeepsFailingInItsListenerDoesNotRepeatTheEventsBesideItInItsEntry() {
+		List<Job> jobs = IntStream.range(0, 3).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList();
+		Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+		this.closeables.add(this.events.subscribeGroup("mailer", "m1", Duration.ofMillis(200), (event) -> {
+			deliveries.merge(event.jobId(), 1, Integer::sum);
+			if (event.jobId().equals(jobs.get(2).id())) {
+				throw new IllegalStateException("this one mail cannot be sent");
+			}
+		}));
+		this.queue.enqueueAll(jobs);
+		// Claimed again and again: each time only the failing event is delivered once more.
+		await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.getOrDefault(jobs.get(2).id(), 0) >= 4);
+		assertThat(deliveries).containsEntry(jobs.get(0).id(), 1).containsEntry(jobs.get(1).id(), 1);
+	}
+
 	private RedisJobQueue queueWith(String name, EventOptions.Mode mode) {
 		return new RedisJobQueue(this.client, name,
 				QueueOptions.defaults().withEvents(new EventOptions(mode, 1_000, Duration.ofDays(1))));
