@@ -140,6 +140,7 @@ final class StreamReader implements Runnable {
 				else {
 					if (!this.groupReady) {
 						// After a Redis restart without persistence the group is gone: everything the stream holds is new.
+						this.partlyDelivered.clear();
 						createGroup(new StreamEntryID(0, 0));
 					}
 					if (System.nanoTime() - nextClaim >= 0) {
