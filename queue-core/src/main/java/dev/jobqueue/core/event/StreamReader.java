@@ -4,17 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamConsumerInfo;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 import dev.jobqueue.core.queue.QueueKeys;
 
@@ -29,6 +34,15 @@ final class StreamReader implements Runnable {
 	private static final Logger logger = LoggerFactory.getLogger(StreamReader.class);
 
 	private static final int COUNT = 100;
+
+	/**
+	 * Deliveries after which a group gives up on an entry its listeners keep failing (or cannot read): it is logged
+	 * and acknowledged, so one poison event is not redelivered for ever.
+	 */
+	static final int MAX_DELIVERIES = 10;
+
+	/** A group member idle this long and holding nothing is removed from the group: restarted nodes' names pile up. */
+	private static final long FORGET_CONSUMER_MS = 24 * 3600 * 1000L;
 
 	/** Shorter than any client's socket timeout, and how long {@link EventSubscription#close()} may wait. */
 	private static final int BLOCK_MS = 500;
@@ -208,25 +222,64 @@ final class StreamReader implements Runnable {
 		}
 	}
 
-	/** Takes over events another consumer (or this one) left unacknowledged for {@code claimAfter}. */
+	/**
+	 * Takes over events another consumer (or this one) left unacknowledged for {@code claimAfter}, gives up on
+	 * those delivered {@link #MAX_DELIVERIES} times, and forgets members long gone.
+	 */
 	private void claim() {
 		StreamEntryID start = new StreamEntryID(0, 0);
 		for (int round = 0; round < 10 && this.open; round++) {
 			Map.Entry<StreamEntryID, List<StreamEntry>> reply = this.redis.xautoclaim(this.key, this.group, this.consumer,
 					this.claimAfterMillis, start, XAutoClaimParams.xAutoClaimParams().count(COUNT));
-			deliverAndAcknowledge(reply.getValue());
+			List<StreamEntry> claimed = reply.getValue();
+			deliverAndAcknowledge(claimed, exhausted(claimed));
 			start = reply.getKey();
 			if (start.getTime() == 0 && start.getSequence() == 0) {
-				return;
+				break;
+			}
+		}
+		forgetIdleConsumers();
+	}
+
+	/** The claimed entries delivered too often already (XAUTOCLAIM counts each claim as a delivery). */
+	private Set<StreamEntryID> exhausted(List<StreamEntry> claimed) {
+		if (claimed.isEmpty()) {
+			return Set.of();
+		}
+		Set<StreamEntryID> exhausted = new HashSet<>();
+		for (StreamPendingEntry pending : this.redis.xpending(this.key, this.group, XPendingParams.xPendingParams(
+				claimed.get(0).getID(), claimed.get(claimed.size() - 1).getID(), claimed.size()).consumer(this.consumer))) {
+			if (pending.getDeliveredTimes() > MAX_DELIVERIES) {
+				exhausted.add(pending.getID());
+			}
+		}
+		return exhausted;
+	}
+
+	private void forgetIdleConsumers() {
+		for (StreamConsumerInfo member : this.redis.xinfoConsumers2(this.key, this.group)) {
+			if (member.getPending() == 0 && member.getIdle() > FORGET_CONSUMER_MS && !member.getName().equals(this.consumer)) {
+				this.redis.xgroupDelConsumer(this.key, this.group, member.getName());
 			}
 		}
 	}
 
 	private void deliverAndAcknowledge(List<StreamEntry> entries) {
+		deliverAndAcknowledge(entries, Set.of());
+	}
+
+	private void deliverAndAcknowledge(List<StreamEntry> entries, Set<StreamEntryID> exhausted) {
 		List<StreamEntryID> done = new ArrayList<>(entries.size());
 		for (StreamEntry entry : entries) {
+			if (exhausted.contains(entry.getID())) {
+				logger.error("Event entry {} of {{}} was delivered {} times and failed each time; it is acknowledged and "
+						+ "no longer delivered to group {}: {}", entry.getID(), this.store.tag(), MAX_DELIVERIES, this.group,
+						entry.getFields());
+				this.partlyDelivered.remove(entry.getID());
+				done.add(entry.getID());
+			}
 			// XAUTOCLAIM gives entries trimmed meanwhile without fields: nothing left to deliver.
-			if (entry.getFields() == null || deliver(entry)) {
+			else if (entry.getFields() == null || deliver(entry)) {
 				done.add(entry.getID());
 			}
 		}

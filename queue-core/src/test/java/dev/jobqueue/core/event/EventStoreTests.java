@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -284,6 +285,30 @@ class EventStoreTests {
 		// Claimed again and again: each time only the failing event is delivered once more.
 		await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.getOrDefault(jobs.get(2).id(), 0) >= 4);
 		assertThat(deliveries).containsEntry(jobs.get(0).id(), 1).containsEntry(jobs.get(1).id(), 1);
+	}
+
+	@Test
+	void anEventItsGroupListenerKeepsFailingIsGivenUpAfterTenDeliveriesAndTheOthersStillFlow() {
+		String key = QueueKeys.of("jobqueue", QUEUE).key("events");
+		Job poison = Job.of("poison", Map.of());
+		AtomicInteger poisonDeliveries = new AtomicInteger();
+		List<String> seen = Collections.synchronizedList(new ArrayList<>());
+		this.closeables.add(this.events.subscribeGroup("alerts", "only", Duration.ofMillis(100), (event) -> {
+			if (event.jobId().equals(poison.id())) {
+				poisonDeliveries.incrementAndGet();
+				throw new IllegalStateException("this listener cannot handle it");
+			}
+			seen.add(key(event));
+		}));
+		this.queue.enqueue(poison);
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.client.xlen(key) == 1
+				&& this.client.xpending(key, "alerts").getTotal() == 0);
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
+		enqueue(5);
+		await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 5);
+		assertThat(seen).containsExactlyElementsOf(writtenEvents(QUEUE).subList(1, 6));
+		assertThat(poisonDeliveries).hasValue(StreamReader.MAX_DELIVERIES);
 	}
 
 	private RedisJobQueue queueWith(String name, EventOptions.Mode mode) {
