@@ -2,6 +2,8 @@ package dev.jobqueue.core.event;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,12 @@ final class StreamReader implements Runnable {
 	private volatile boolean open = true;
 
 	private boolean groupReady;
+
+	/**
+	 * Group: the events this reader delivered of entries still pending because another of their events failed, so
+	 * that claiming such an entry again repeats only what failed. Read and written on the reader's thread.
+	 */
+	private final Map<StreamEntryID, BitSet> partlyDelivered = new HashMap<>();
 
 	private StreamReader(UnifiedJedis redis, QueueKeys store, EventListener listener, Object delivery, String group,
 			String consumer, Duration claimAfter) {
@@ -146,6 +154,7 @@ final class StreamReader implements Runnable {
 				else {
 					if (!this.groupReady) {
 						// After a Redis restart without persistence the group is gone: everything the stream holds is new.
+						this.partlyDelivered.clear();
 						createGroup(new StreamEntryID(0, 0));
 					}
 					if (System.nanoTime() - nextClaim >= 0) {
@@ -266,6 +275,7 @@ final class StreamReader implements Runnable {
 				logger.error("Event entry {} of {{}} was delivered {} times and failed each time; it is acknowledged and "
 						+ "no longer delivered to group {}: {}", entry.getID(), this.store.tag(), MAX_DELIVERIES, this.group,
 						entry.getFields());
+				this.partlyDelivered.remove(entry.getID());
 				done.add(entry.getID());
 			}
 			// XAUTOCLAIM gives entries trimmed meanwhile without fields: nothing left to deliver.
@@ -288,12 +298,21 @@ final class StreamReader implements Runnable {
 			logger.warn("Event {} of {{}} cannot be read", entry.getID(), this.store.tag(), ex);
 			return false;
 		}
+		BitSet done = (this.group != null) ? this.partlyDelivered.remove(entry.getID()) : null;
+		if (done == null) {
+			done = new BitSet();
+		}
 		boolean delivered = true;
 		synchronized (this.delivery) {
-			// Every event of an entry is delivered even after one failed: a group claims the whole entry again.
-			for (JobEvent event : events) {
+			// Every event of an entry is delivered even after one failed: a group claims the entry again, and this reader
+			// then delivers only the events that failed.
+			for (int i = 0; i < events.size(); i++) {
+				if (done.get(i)) {
+					continue;
+				}
 				try {
-					this.listener.onEvent(event);
+					this.listener.onEvent(events.get(i));
+					done.set(i);
 				}
 				catch (Exception ex) {
 					delivered = false;
@@ -306,6 +325,13 @@ final class StreamReader implements Runnable {
 					}
 				}
 			}
+		}
+		if (!delivered && this.group != null) {
+			// Bounded: past it, entries left pending for good are delivered whole again (still at least once).
+			if (this.partlyDelivered.size() >= 10_000) {
+				this.partlyDelivered.clear();
+			}
+			this.partlyDelivered.put(entry.getID(), done);
 		}
 		return delivered;
 	}

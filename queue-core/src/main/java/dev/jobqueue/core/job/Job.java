@@ -35,9 +35,6 @@ public record Job(String id, String type, String queue, String payload, int prio
 	public Job {
 		requireText(id, "id");
 		requireText(type, "type");
-		if (type.indexOf('\t') >= 0 || type.indexOf('\n') >= 0) {
-			throw new IllegalArgumentException("A job type must not contain tabs or line breaks");
-		}
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(createdAt, "createdAt");
 		Priority.check(priority);
@@ -152,6 +149,10 @@ public record Job(String id, String type, String queue, String payload, int prio
 		}
 		if (value.length() > 512) {
 			throw new IllegalArgumentException("A job " + name + " must be at most 512 characters");
+		}
+		// Control characters separate the events of one stream entry (common.lua's batch_event) and a history's ids.
+		if (value.chars().anyMatch(Character::isISOControl)) {
+			throw new IllegalArgumentException("A job " + name + " must not contain control characters");
 		}
 		return value;
 	}

@@ -145,7 +145,10 @@ final class HandlerPool implements Executor {
 		/** Parks until signalled; {@code false} when this thread retires instead. */
 		private boolean idle() {
 			if (HandlerPool.this.surplus.getAndUpdate((n) -> (n > 0) ? n - 1 : n) > 0) {
-				HandlerPool.this.searching.decrementAndGet();
+				// A task added while this thread still counted as searching woke no one: hand it to another.
+				if (HandlerPool.this.searching.decrementAndGet() == 0 && !HandlerPool.this.tasks.isEmpty()) {
+					wakeOne();
+				}
 				return false;
 			}
 			this.signalled = false;

@@ -29,6 +29,7 @@ import dev.jobqueue.test.RedisProxy;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -179,6 +180,17 @@ class EventStoreTests {
 	}
 
 	@Test
+	void anIdOrTypeCarryingTheEntrySeparatorsIsRefusedAndForgesNoEventOfAnotherJob() {
+		// An idempotency key often comes from outside: RS and US inside it would split the call's entry into records.
+		String forged = "k\u001ecompleted\u001fvictim\u001fnote";
+		assertThatThrownBy(() -> this.queue.enqueue(Job.of("note", Map.of()).withId(forged)))
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+		assertThatThrownBy(() -> this.queue.enqueue(Job.of(forged, Map.of())))
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+		assertThat(this.events.recentEvents(100)).extracting(JobEvent::jobId).doesNotContain("victim");
+	}
+
+	@Test
 	void aSubscriberCutOffForFiveSecondsMissesNothingAndRepeatsNothing() throws Exception {
 		RedisProxy proxy = RedisProxy.to(redis.server());
 		RedisClient viaProxy = RedisClient.create(proxy.host(), proxy.port());
@@ -257,6 +269,22 @@ class EventStoreTests {
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.client.xpending(key, "alerts").getTotal() == 0);
 		assertThat(claimed).containsExactlyInAnyOrderElementsOf(writtenEvents(QUEUE));
+	}
+
+	@Test
+	void anEventThatKeepsFailingInItsListenerDoesNotRepeatTheEventsBesideItInItsEntry() {
+		List<Job> jobs = IntStream.range(0, 3).mapToObj((i) -> Job.of("note", Map.of("n", i))).toList();
+		Map<String, Integer> deliveries = new ConcurrentHashMap<>();
+		this.closeables.add(this.events.subscribeGroup("mailer", "m1", Duration.ofMillis(200), (event) -> {
+			deliveries.merge(event.jobId(), 1, Integer::sum);
+			if (event.jobId().equals(jobs.get(2).id())) {
+				throw new IllegalStateException("this one mail cannot be sent");
+			}
+		}));
+		this.queue.enqueueAll(jobs);
+		// Claimed again and again: each time only the failing event is delivered once more.
+		await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.getOrDefault(jobs.get(2).id(), 0) >= 4);
+		assertThat(deliveries).containsEntry(jobs.get(0).id(), 1).containsEntry(jobs.get(1).id(), 1);
 	}
 
 	@Test

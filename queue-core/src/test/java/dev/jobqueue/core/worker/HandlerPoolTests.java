@@ -3,6 +3,7 @@ package dev.jobqueue.core.worker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +84,25 @@ class HandlerPoolTests {
 		CountDownLatch third = new CountDownLatch(1);
 		this.pool.execute(third::countDown);
 		assertThat(third.await(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void aJobHandedOverWhileAThreadRetiresStillRuns() throws Exception {
+		this.pool = new HandlerPool(2, HandlerThreads.platformThreadFactory("test-handler-", true));
+		for (int round = 0; round < 300; round++) {
+			// A lent thread given back as a job arrives: the thread woken to retire may be the only one the job counted
+			// on. The window is a few instructions wide (a 1 ms pause put into it fails this test at once).
+			this.pool.addThread();
+			Thread.sleep(5);
+			this.pool.removeThread();
+			long until = System.nanoTime() + ThreadLocalRandom.current().nextInt(50_000);
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+			CountDownLatch ran = new CountDownLatch(1);
+			this.pool.execute(ran::countDown);
+			assertThat(ran.await(10, TimeUnit.SECONDS)).as("round %d", round).isTrue();
+		}
 	}
 
 	@Test
