@@ -52,6 +52,10 @@ final class HandlerPool implements Executor {
 			throw new RejectedExecutionException("The handler threads are shut down");
 		}
 		this.tasks.add(task);
+		// Added just after shutdownNow cleared the queue: no thread would run it, so it is refused (handed back).
+		if (this.shutdown && this.tasks.remove(task)) {
+			throw new RejectedExecutionException("The handler threads are shut down");
+		}
 		if (this.searching.get() == 0) {
 			wakeOne();
 		}
