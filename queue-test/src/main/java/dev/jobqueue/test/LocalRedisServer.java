@@ -129,6 +129,26 @@ public final class LocalRedisServer implements AutoCloseable {
 	/** Freezes the process with SIGSTOP, as a stalled machine would: connections stay open, nothing answers. */
 	public void pause() {
 		signal("STOP");
+		// kill returns once the signal is sent; the server may answer a little longer. Wait until it has stopped.
+		Path stat = Path.of("/proc", String.valueOf(this.process.pid()), "stat");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (Files.exists(stat) && System.nanoTime() < deadline) {
+			try {
+				String line = Files.readString(stat);
+				char state = line.charAt(line.lastIndexOf(')') + 2);
+				if (state == 'T' || state == 't') {
+					return;
+				}
+				Thread.sleep(1);
+			}
+			catch (IOException ex) {
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	/** Lets a {@link #pause() paused} process run again (SIGCONT). */
