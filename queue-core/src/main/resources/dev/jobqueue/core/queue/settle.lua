@@ -82,7 +82,8 @@ if plain and not in_flows and not cancelling then
         local kind = ARGV[b + 4]
         if kind == '' then kind = type_of(batch_base[id]) end
         r = r + 1
-        batch_records[r] = 'completed' .. US .. id .. US .. kind .. US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US .. ran
+        batch_records[r] = 'completed' .. US .. id .. US .. kind .. US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
+          .. ran
       elseif batch_records then
         emit_settled(id, 'c', '', '', held[j], max_stalls, now)
         if keep <= 0 then batch_quiet[id] = true end
@@ -108,7 +109,8 @@ else
     else
       out[j] = 1
       finished[#finished + 1] = id
-      if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k') and redis.call('HDEL', K_CANCELS, id) == 1 then
+      if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k')
+          and redis.call('HDEL', K_CANCELS, id) == 1 then
         outcome = 'x'
         out[j] = 2
       end
