@@ -382,7 +382,7 @@ public class RedisJobStore implements JobStore {
 				LeasedJob lease = checkOwn(settlement.lease());
 				args.add(lease.id());
 				args.add(String.valueOf(lease.token()));
-				addOutcome(args, settlement.outcome());
+				addOutcome(args, settlement.outcome(), lease);
 				addEffects(args, extraKeys, settlement.effects());
 			}
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
@@ -396,9 +396,11 @@ public class RedisJobStore implements JobStore {
 		return new SettleResult(settled, cancelled, trimmed);
 	}
 
-	private void addOutcome(List<String> args, Outcome outcome) {
+	private void addOutcome(List<String> args, Outcome outcome, LeasedJob lease) {
 		if (outcome instanceof Outcome.Completed completed) {
-			args.addAll(List.of("c", (completed.resultJson() != null) ? completed.resultJson() : "", ""));
+			// The type spares settle a history read for its event.
+			args.addAll(List.of("c", (completed.resultJson() != null) ? completed.resultJson() : "",
+					lease.isReadable() ? lease.job().type() : ""));
 		}
 		else if (outcome instanceof Outcome.Retry retry) {
 			args.addAll(List.of("r", String.valueOf(retry.delay().toMillis()), this.envelope.encodeError(retry.error())));

@@ -119,13 +119,23 @@ if redis.call('HLEN', K_FAILURES) > 0 then failures = redis.call('HMGET', K_FAIL
 local events = batch_records ~= nil
 if events then batch_histories(ids) end
 local out = { now, token, -1 }
-local o = 3
+local o, r = 3, events and #batch_records or 0
 for i, id in ipairs(ids) do
   local attempt = ended[i] and tonumber(ended[i]) + 1 or 1
   out[o + 1], out[o + 2], out[o + 3] = id, envelopes[i], attempt
   out[o + 4], out[o + 5] = failures[i] and tonumber(failures[i]) or 0, (id == suspect) and 1 or 0
   o = o + 5
-  if events then event_started(id, attempt, id == suspect) end
+  if events then
+    if attempt == 1 and id ~= suspect then
+      -- event_started's record of a first attempt, without its two calls.
+      r = r + 1
+      batch_ids[r] = id
+      batch_records[r] = 'started' .. US .. id .. US .. type_of(batch_base[id]) .. US .. 'attempt' .. US .. '1'
+    else
+      event_started(id, attempt, id == suspect)
+      r = #batch_records
+    end
+  end
 end
 flush_events()
 return out

@@ -11,7 +11,7 @@ ARGV[5] expired or crashed attempts after which a job is a poison pill
 ARGV[6] number of attempts
 then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
 A job that ends for good (completed, skipped, dead, cancelled) and belongs to a flow tells it here (job_finished).
-  outcome 'c' completed      value: result JSON ('' for none)
+  outcome 'c' completed      value: result JSON ('' for none); error: the job's type ('' when unknown), for its event
           'r' retry          value: delay in ms
           'd' dead-lettered
           'h' handed back    value: delay in ms (0: front of its priority now); error: '1' when the handler started
@@ -34,98 +34,143 @@ local max_stalls = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
 batch_events()
 
--- First pass: where each attempt starts in ARGV, for one HMGET of the leases.
+-- First pass: where each attempt starts in ARGV, for one HMGET of the leases. A completion forgotten at once (no
+-- completed jobs kept) whose type the worker passed needs no history read: none is written back for it.
 local starts, ids = {}, {}
+local plain = true
+local unknown = ids
+if batch_records and keep <= 0 then unknown = {} end
 local i = 7
 for j = 1, n do
-  starts[j], ids[j] = i, ARGV[i]
+  local id = ARGV[i]
+  starts[j], ids[j] = i, id
+  if ARGV[i + 2] ~= 'c' or ARGV[i + 5] ~= '0' then plain = false end
+  if unknown ~= ids then
+    if ARGV[i + 2] == 'c' and ARGV[i + 4] ~= '' then batch_base[id] = ARGV[i + 4] else unknown[#unknown + 1] = id end
+  end
   i = i + 5
-  i = effects(i, false, now)
+  if ARGV[i] == '0' then i = i + 1 else i = effects(i, false, now) end
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
-batch_histories(ids)
+batch_histories(unknown)
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
 local out, completed, results, finished, values = {}, {}, {}, {}, {}
 local woken, dead, kept = 0, 0, {}
 local cancelling = redis.call('HLEN', K_CANCELS) > 0
-for j = 1, n do
-  local b = starts[j]
-  local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
-  if outcome == 'l' then
-    if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
-      emit_settled(id, outcome, value, err, nil, max_stalls, now)
-      redis.call('HDEL', K_REAPED, id)
-      redis.call('HINCRBY', K_STALLS, id, -1)
-      out[j] = 1
-    else
+if plain and not in_flows and not cancelling then
+  -- The happy path: completions without effects, of jobs outside flows and not being cancelled.
+  local quick = batch_records and keep <= 0 and redis.call('HLEN', K_ATTEMPTS) == 0
+  local r, c = batch_records and #batch_records or 0, 0
+  local token, ran
+  for j = 1, n do
+    local b = starts[j]
+    local id = ids[j]
+    if held[j] ~= ARGV[b + 1] then
       out[j] = 0
-    end
-  elseif held[j] ~= ARGV[b + 1] then
-    out[j] = 0
-  else
-    out[j] = 1
-    finished[#finished + 1] = id
-    if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k') and redis.call('HDEL', K_CANCELS, id) == 1 then
-      outcome = 'x'
-      out[j] = 2
-    end
-    if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
-    if outcome == 'c' then
-      completed[#completed + 1] = id
-      if keep > 0 and value ~= '' then
-        results[#results + 1] = id
-        results[#results + 1] = value
-      end
-      if in_flows then values[id] = value end
-      -- Forgotten below: its events are written, its history is not.
-      if batch_quiet and keep <= 0 then batch_quiet[id] = true end
     else
-      end_lease(id)
-      -- The attempt ended without completing; one handed back before its handler started never began.
-      if outcome ~= 'h' or err == '1' then redis.call('HINCRBY', K_ATTEMPTS, id, 1) end
-      if outcome == 'r' then
-        redis.call('HINCRBY', K_FAILURES, id, 1)
-        redis.call('HSET', K_ERRORS, id, err)
-        redis.call('ZADD', K_RETRY, now + tonumber(value), id)
-        woken = woken + 1
-      elseif outcome == 'd' then
-        redis.call('HINCRBY', K_FAILURES, id, 1)
-        dead_letter(id, err, now)
-        dead = dead + 1
-        if in_flows then job_finished(id, nil, 'dead', err, now) end
-      elseif outcome == 'h' then
-        if tonumber(value) > 0 then
-          redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
-          woken = woken + 1
-        else
-          make_ready(id, true)
-          woken = woken + 1
+      out[j] = 1
+      c = c + 1
+      completed[c] = id
+      if keep > 0 and ARGV[b + 3] ~= '' then
+        results[#results + 1] = id
+        results[#results + 1] = ARGV[b + 3]
+      end
+      if quick then
+        -- emit_settled's completed event, attempt 1, without its calls; the job is forgotten below, unrecorded.
+        if held[j] ~= token then token, ran = held[j], ran_text(held[j], now) end
+        local kind = ARGV[b + 4]
+        if kind == '' then kind = type_of(batch_base[id]) end
+        r = r + 1
+        batch_records[r] = 'completed' .. US .. id .. US .. kind .. US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
+          .. ran
+      elseif batch_records then
+        emit_settled(id, 'c', '', '', held[j], max_stalls, now)
+        if keep <= 0 then batch_quiet[id] = true end
+      end
+    end
+  end
+  finished = completed
+else
+  for j = 1, n do
+    local b = starts[j]
+    local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+    if outcome == 'l' then
+      if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
+        emit_settled(id, outcome, value, err, nil, max_stalls, now)
+        redis.call('HDEL', K_REAPED, id)
+        redis.call('HINCRBY', K_STALLS, id, -1)
+        out[j] = 1
+      else
+        out[j] = 0
+      end
+    elseif held[j] ~= ARGV[b + 1] then
+      out[j] = 0
+    else
+      out[j] = 1
+      finished[#finished + 1] = id
+      if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k')
+          and redis.call('HDEL', K_CANCELS, id) == 1 then
+        outcome = 'x'
+        out[j] = 2
+      end
+      if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
+      if outcome == 'c' then
+        completed[#completed + 1] = id
+        if keep > 0 and value ~= '' then
+          results[#results + 1] = id
+          results[#results + 1] = value
         end
-      elseif outcome == 'x' then
-        redis.call('ZADD', K_CANCELLED, now, id)
-        kept[#kept + 1] = K_CANCELLED
-        if in_flows then job_finished(id, nil, 'cancelled', '', now) end
-      elseif outcome == 's' then
-        redis.call('HSET', K_RESULTS, id, value)
-        redis.call('ZADD', K_SKIPPED, now, id)
-        kept[#kept + 1] = K_SKIPPED
-        if in_flows then job_finished(id, nil, 'ok', '', now) end
-      elseif outcome == 'k' then
-        if redis.call('HINCRBY', K_STALLS, id, 1) > max_stalls then
+        if in_flows then values[id] = value end
+        -- Forgotten below: its events are written, its history is not.
+        if batch_quiet and keep <= 0 then batch_quiet[id] = true end
+      else
+        end_lease(id)
+        -- The attempt ended without completing; one handed back before its handler started never began.
+        if outcome ~= 'h' or err == '1' then redis.call('HINCRBY', K_ATTEMPTS, id, 1) end
+        if outcome == 'r' then
+          redis.call('HINCRBY', K_FAILURES, id, 1)
+          redis.call('HSET', K_ERRORS, id, err)
+          redis.call('ZADD', K_RETRY, now + tonumber(value), id)
+          woken = woken + 1
+        elseif outcome == 'd' then
+          redis.call('HINCRBY', K_FAILURES, id, 1)
           dead_letter(id, err, now)
           dead = dead + 1
           if in_flows then job_finished(id, nil, 'dead', err, now) end
+        elseif outcome == 'h' then
+          if tonumber(value) > 0 then
+            redis.call('ZADD', K_SCHEDULED, now + tonumber(value), id)
+            woken = woken + 1
+          else
+            make_ready(id, true)
+            woken = woken + 1
+          end
+        elseif outcome == 'x' then
+          redis.call('ZADD', K_CANCELLED, now, id)
+          kept[#kept + 1] = K_CANCELLED
+          if in_flows then job_finished(id, nil, 'cancelled', '', now) end
+        elseif outcome == 's' then
+          redis.call('HSET', K_RESULTS, id, value)
+          redis.call('ZADD', K_SKIPPED, now, id)
+          kept[#kept + 1] = K_SKIPPED
+          if in_flows then job_finished(id, nil, 'ok', '', now) end
+        elseif outcome == 'k' then
+          if redis.call('HINCRBY', K_STALLS, id, 1) > max_stalls then
+            dead_letter(id, err, now)
+            dead = dead + 1
+            if in_flows then job_finished(id, nil, 'dead', err, now) end
+          else
+            redis.call('RPUSH', K_STALLED, id)
+            woken = woken + 1
+          end
         else
-          redis.call('RPUSH', K_STALLED, id)
-          woken = woken + 1
+          error('jobqueue: unknown outcome ' .. tostring(outcome))
         end
-      else
-        error('jobqueue: unknown outcome ' .. tostring(outcome))
       end
+      local _, extra = effects(b + 5, true, now)
+      woken = woken + extra
     end
-    local _, extra = effects(b + 5, true, now)
-    woken = woken + extra
   end
 end
 

@@ -20,10 +20,13 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.nodes.Node;
 import dev.jobqueue.core.queue.EventOptions;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
 import dev.jobqueue.core.queue.Retention;
+import dev.jobqueue.core.queue.Settlement;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.test.RedisProxy;
 import dev.jobqueue.test.RedisServerExtension;
@@ -177,6 +180,28 @@ class EventStoreTests {
 				assertThat(event.attempt()).isEqualTo(1);
 				assertThat(event.durationMillis()).isNotNull();
 			});
+	}
+
+	@Test
+	void aCompletionSettledWithoutItsJobStillTellsTheJobsTypeAndLeavesNoHistory() {
+		// The worker passes a completed job's type to settle; without the job at hand the history supplies it.
+		RedisJobQueue once = new RedisJobQueue(this.client, "typed",
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+		once.enqueueAll(List.of(Job.of("note", Map.of()), Job.of("memo", Map.of())));
+		List<LeasedJob> leased = once.store().lease(10, false).jobs();
+		assertThat(leased).hasSize(2);
+		LeasedJob plain = leased.get(0);
+		LeasedJob blind = leased.get(1);
+		LeasedJob withoutJob = new LeasedJob(blind.queue(), blind.id(), blind.token(), null, "unreadable",
+				blind.attempt(), blind.failures(), blind.leasedAt(), blind.position(), blind.suspect(), blind.tag());
+		once.store().settle(List.of(new Settlement(plain, new Outcome.Completed(null)),
+				new Settlement(withoutJob, new Outcome.Completed(null))));
+		QueueKeys keys = QueueKeys.of("jobqueue", "typed");
+		assertThat(this.client.exists(keys.key("history"))).isFalse();
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("typed")).recentEvents(100))
+			.filteredOn((event) -> JobEvent.COMPLETED.equals(event.kind()))
+			.extracting(JobEvent::jobId, JobEvent::jobType)
+			.containsExactlyInAnyOrder(tuple(plain.id(), plain.job().type()), tuple(blind.id(), blind.job().type()));
 	}
 
 	@Test
