@@ -1,6 +1,7 @@
 package dev.jobqueue.core.event;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +21,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 import dev.jobqueue.core.job.BackOff;
 import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.nodes.Node;
 import dev.jobqueue.core.queue.EventOptions;
@@ -271,6 +273,15 @@ class EventStoreTests {
 		});
 		assertThat(found.get(2).field("progress")).isEqualTo("30");
 		assertThat(found.get(3).fields()).containsEntry("name", "audit").containsEntry("by", "ada");
+	}
+
+	@Test
+	void aJobCreatedOnAMachineWhoseClockIsHalfAnHourAheadOfRedisHasItsEventsFound() {
+		Job job = new Job(JobIds.next(), "report", null, "{}", 0, Instant.now().plus(Duration.ofMinutes(30)), 0, null,
+				Map.of(), null, null, null, null, false);
+		this.queue.enqueue(job);
+		assertThat(this.queue.get(job.id()).orElseThrow().job().createdAt()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+		assertThat(this.events.jobEvents(job.id())).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED);
 	}
 
 	@Test
