@@ -5,18 +5,24 @@ import java.util.Map;
 
 /**
  * The events of some queues: each queue's lifecycle steps, written by the same Lua script as the state change
- * (so a job's history never disagrees with its state and a crash cannot drop one), into a Redis stream per queue
+ * (so a job's events never disagree with its state and a crash cannot drop one), into a Redis stream per queue
  * (per store of a sharded queue) bounded by length and age. Thread-safe.
  */
 public interface EventStore {
 
 	/**
-	 * Appends a note (kind {@link JobEvent#USER}, field {@code name}) to {@code queue}'s stream, and to the job's
-	 * history when {@code jobId} names a stored job. Returns the event's stream id.
+	 * Appends a note (kind {@link JobEvent#USER}, field {@code name}, the job's type when {@code jobId} names a stored
+	 * job) to {@code queue}'s stream; {@link #jobEvents} lists it among the job's events. Returns the event's stream id.
 	 */
 	String append(String queue, String jobId, String name, Map<String, String> fields);
 
-	/** A job's events, oldest first; a lookup per event, whatever the stream's length. Empty when unknown. */
+	/**
+	 * A stored job's events, oldest first (of consecutive progress events only the latest); empty when the job is not
+	 * stored. Found by scanning its queue's stream, a page at a time, from an hour before the job's creation time (taken
+	 * by the enqueuing machine's clock, which may differ from Redis's) to its end: the cost is proportional to the
+	 * events written since, bounded by the stream's {@code maxLength}. Events the stream no longer holds (trimmed by
+	 * length or age) are left out.
+	 */
 	List<JobEvent> jobEvents(String jobId);
 
 	/** The latest {@code count} events of all queues, newest first. */

@@ -85,14 +85,18 @@ public record JobEvent(String id, String queue, String kind, String jobId, Strin
 
 	private static final String UNIT_SEPARATOR = "\u001f";
 
+	private static final String GROUP_SEPARATOR = "\u001d";
+
 	public JobEvent {
 		fields = Map.copyOf(fields);
 	}
 
 	/**
-	 * The events of a stream entry: one, or, for an entry of a script that settled or leased many jobs, one per
-	 * record of its field {@code jobs} ({@code kind US job US type (US field US value)*}, records separated by RS),
-	 * each with the entry's id and its fields as one entry per event would hold them.
+	 * The events of a stream entry, in order: one, or, for an entry of a script that enqueued, leased or settled many
+	 * jobs, those of each record of its field {@code jobs} (records separated by RS). A record tells one kind of event
+	 * of one or more jobs, {@code kind US ids US types (US field US value)*}: the ids joined by GS, and either one type
+	 * for all of them or one per id joined by GS. It gives an event per id, each with the entry's id and the fields an
+	 * entry of one event would hold.
 	 */
 	static List<JobEvent> allOf(String queue, String id, Map<String, String> fields) {
 		String records = fields.get("jobs");
@@ -100,20 +104,25 @@ public record JobEvent(String id, String queue, String kind, String jobId, Strin
 			return List.of(of(queue, id, fields));
 		}
 		List<JobEvent> events = new ArrayList<>();
+		String worker = fields.get("worker");
 		for (String record : records.split(RECORD_SEPARATOR)) {
 			String[] parts = record.split(UNIT_SEPARATOR, -1);
-			Map<String, String> own = new LinkedHashMap<>();
-			own.put("event", parts[0]);
-			own.put("job", (parts.length > 1) ? parts[1] : "");
-			own.put("type", (parts.length > 2) ? parts[2] : "");
-			String worker = fields.get("worker");
-			if (worker != null) {
-				own.put("worker", worker);
+			String[] jobs = ((parts.length > 1) ? parts[1] : "").split(GROUP_SEPARATOR, -1);
+			String[] types = ((parts.length > 2) ? parts[2] : "").split(GROUP_SEPARATOR, -1);
+			for (int j = 0; j < jobs.length; j++) {
+				Map<String, String> own = new LinkedHashMap<>();
+				own.put("event", parts[0]);
+				own.put("job", jobs[j]);
+				// One type for all, or one per job; a record of neither shape (never written) leaves the type unknown.
+				own.put("type", (types.length == 1) ? types[0] : (types.length == jobs.length) ? types[j] : "");
+				if (worker != null) {
+					own.put("worker", worker);
+				}
+				for (int i = 3; i + 1 < parts.length; i += 2) {
+					own.put(parts[i], parts[i + 1]);
+				}
+				events.add(of(queue, id, own));
 			}
-			for (int i = 3; i + 1 < parts.length; i += 2) {
-				own.put(parts[i], parts[i + 1]);
-			}
-			events.add(of(queue, id, own));
 		}
 		return events;
 	}

@@ -3,7 +3,6 @@ package dev.jobqueue.core.event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +11,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
+import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.queue.EventOptions;
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.redis.RedisScript;
@@ -28,7 +28,16 @@ public final class RedisEventStore implements EventStore {
 
 	private static final RedisScript APPEND = RedisScript.load(RedisEventStore.class, "append");
 
-	private static final RedisScript JOB_EVENTS = RedisScript.load(RedisEventStore.class, "job_events");
+	private static final RedisScript JOB_HEADER = RedisScript.load(RedisEventStore.class, "job_header");
+
+	/**
+	 * How far before a job's creation time its events are looked for: that time is the enqueuing machine's clock,
+	 * the stream's ids are Redis's, and the two may differ.
+	 */
+	static final long CLOCK_SKEW_MS = 3600 * 1000L;
+
+	/** Stream entries read per call while looking for a job's events. */
+	private static final int SCAN_PAGE = 500;
 
 	private final UnifiedJedis redis;
 
@@ -94,23 +103,60 @@ public final class RedisEventStore implements EventStore {
 	public List<JobEvent> jobEvents(String jobId) {
 		List<JobEvent> events = new ArrayList<>();
 		for (QueueKeys store : this.stores) {
-			List<?> entries = (List<?>) JOB_EVENTS.run(this.redis, store.forScript(JOB_EVENTS), List.of(jobId));
-			for (Object entry : entries) {
-				List<?> pair = (List<?>) entry;
-				List<?> flat = (List<?>) pair.get(1);
-				Map<String, String> fields = new LinkedHashMap<>();
-				for (int i = 0; i + 1 < flat.size(); i += 2) {
-					fields.put((String) flat.get(i), (String) flat.get(i + 1));
-				}
-				for (JobEvent event : JobEvent.allOf(store.queue(), (String) pair.get(0), fields)) {
-					if (jobId.equals(event.jobId())) {
-						events.add(event);
-					}
-				}
+			String header = (String) JOB_HEADER.run(this.redis, store.forScript(JOB_HEADER), List.of(jobId));
+			if (header != null) {
+				events.addAll(scan(store, jobId, createdAt(jobId, header) - CLOCK_SKEW_MS));
 			}
 		}
 		events.sort(Comparator.comparing((JobEvent event) -> new StreamEntryID(event.id())));
 		return events;
+	}
+
+	/**
+	 * The events of {@code jobId} in {@code store}'s stream from {@code fromMillis} on, a page at a time so that Redis
+	 * is never busy long: the latest of consecutive progress events, and only those from the job's latest
+	 * {@code created} on (an id used again after its job was forgotten).
+	 */
+	private List<JobEvent> scan(QueueKeys store, String jobId, long fromMillis) {
+		String key = store.key("events");
+		List<JobEvent> events = new ArrayList<>();
+		String start = Math.max(0, fromMillis) + "-0";
+		while (true) {
+			List<StreamEntry> page = this.redis.xrange(key, start, "+", SCAN_PAGE);
+			for (StreamEntry entry : page) {
+				for (JobEvent event : events(store, entry)) {
+					if (!jobId.equals(event.jobId())) {
+						continue;
+					}
+					if (JobEvent.CREATED.equals(event.kind())) {
+						events.clear();
+					}
+					else if (JobEvent.PROGRESS.equals(event.kind()) && !events.isEmpty()
+							&& JobEvent.PROGRESS.equals(events.get(events.size() - 1).kind())) {
+						events.remove(events.size() - 1);
+					}
+					events.add(event);
+				}
+			}
+			if (page.size() < SCAN_PAGE) {
+				return events;
+			}
+			start = "(" + page.get(page.size() - 1).getID();
+		}
+	}
+
+	/** When the job was created, by the clock of the machine that enqueued it (its envelope's header, or its id). */
+	private static long createdAt(String jobId, String header) {
+		String[] parts = header.split("\t", 3);
+		if (parts.length > 1) {
+			try {
+				return Long.parseLong(parts[1]);
+			}
+			catch (NumberFormatException ex) {
+				return 0;
+			}
+		}
+		return Math.max(0, JobIds.timeOf(jobId));
 	}
 
 	@Override

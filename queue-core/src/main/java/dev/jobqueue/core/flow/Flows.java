@@ -467,9 +467,10 @@ public final class Flows {
 	}
 
 	static String checkId(String id) {
-		if (id == null || id.isBlank() || id.length() > 200 || id.indexOf('\t') >= 0) {
-			throw new IllegalArgumentException("A flow id or unique key must have 1 to 200 characters and no tabs: '"
-					+ id + "'");
+		// Control characters separate the fields of the flows' records and of grouped events (as in a job's id).
+		if (id == null || id.isBlank() || id.length() > 200 || id.chars().anyMatch(Character::isISOControl)) {
+			throw new IllegalArgumentException("A flow id or unique key must have 1 to 200 characters and no tabs or "
+					+ "other control characters: '" + id + "'");
 		}
 		return id;
 	}

@@ -398,7 +398,7 @@ public class RedisJobStore implements JobStore {
 
 	private void addOutcome(List<String> args, Outcome outcome, LeasedJob lease) {
 		if (outcome instanceof Outcome.Completed completed) {
-			// The type spares settle a history read for its event.
+			// The type spares settle reading the envelope (payload and all) for its event.
 			args.addAll(List.of("c", (completed.resultJson() != null) ? completed.resultJson() : "",
 					lease.isReadable() ? lease.job().type() : ""));
 		}
@@ -456,9 +456,7 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public boolean updateProgress(LeasedJob lease, int progress) {
-		checkOwn(lease);
-		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()),
-				String.valueOf(progress)))) == 1;
+		return updateProgress(lease, progress, null);
 	}
 
 	@Override
@@ -466,7 +464,9 @@ public class RedisJobStore implements JobStore {
 		checkOwn(lease);
 		String value = (message == null) ? String.valueOf(progress)
 				: progress + "\t" + message.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
-		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value))) == 1;
+		// The type spares the script reading the envelope (payload and all) for the event.
+		return asLong(execute(PROGRESS, List.of(), List.of(lease.id(), String.valueOf(lease.token()), value,
+				lease.isReadable() ? lease.job().type() : ""))) == 1;
 	}
 
 	/** Best effort: a worker starts and stops whether or not Redis answers. */

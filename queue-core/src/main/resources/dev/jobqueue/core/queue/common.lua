@@ -56,10 +56,9 @@ all under one hash tag (see QueueKeys):
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
  events      stream every lifecycle step of the queue's jobs (see emit; an entry of enqueue, lease or settle holds
                     the events of all the jobs of its call, see batch_events), bounded by length in events (MAXLEN ~)
-                    and age
- history     hash   id -> the job's type, then the ids of the entries of 'events' holding its events, tab-separated (of
-                    consecutive progress events only the latest, its id marked with a trailing 'p'): a job's history
-                    without a scan (and its type without reading its envelope), removed with the job (forget)
+                    and age; a job's events are found by scanning it from the job's creation (RedisEventStore)
+ history     hash   written by earlier versions only (id -> the ids of the job's events): forget still deletes its
+                    fields while it is not empty, so that a store written before does not keep them for ever
  flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
                     listing (dashboard); an entry may outlive its record, readers skip those ]]
 
@@ -180,116 +179,93 @@ local function last_arg()
   return #ARGV
 end
 
--- Appends one event of job id to the stream and its id to the job's history ('type TAB sid TAB sid ...').
-local function append_event(kind, id, history, ...)
-  local entry = { 'event', kind, 'job', id, 'type', string.match(history, '^[^\t]*') }
+-- The type an envelope starts with: 'type TAB created TAB options LF payload', or 'type LF payload' (JobEnvelope).
+local function envelope_type(envelope)
+  return string.match(envelope, '^[^\t\n]*')
+end
+
+-- A stored job's type, from its envelope; '' when the job is not stored.
+local function job_type(id)
+  local envelope = redis.call('HGET', K_JOBS, id)
+  return envelope and envelope_type(envelope) or ''
+end
+
+-- Appends one event of job id, of type job_kind, to the stream.
+local function append_event(kind, id, job_kind, ...)
+  local entry = { 'event', kind, 'job', id, 'type', job_kind }
   if event_worker ~= '' then entry[#entry + 1] = 'worker'; entry[#entry + 1] = event_worker end
   local extra = { ... }
   for k = 1, select('#', ...), 2 do
     local value = extra[k + 1]
     if value ~= nil and value ~= '' then entry[#entry + 1] = extra[k]; entry[#entry + 1] = value end
   end
-  local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
-  if kind == 'progress' then
-    -- A progress id ends in 'p', and replaces the one just before it: a job reporting progress per record would
-    -- otherwise grow its history without bound, and every event of the job rewrites the whole field.
-    history = string.match(history, '^(.*)\t[^\t]*p$') or history
-    sid = sid .. 'p'
-  end
-  redis.call('HSET', K_HISTORY, id, history .. '\t' .. sid)
+  redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
 end
 
 --[[ The scripts that write the events of many jobs (enqueue, lease, settle) call batch_events() first and
 flush_events() once their events are all told: an entry per event was more than half of Redis's work per job.
-Their events then go into one stream entry, whose field 'jobs' holds one record per event, 'kind US job id US
-type' then 'US field US value' pairs, records separated by RS (byte 30; both bytes never occur in ids, types or
-JSON), beside 'worker'; the jobs' histories get that entry's id, in one HSET. Other scripts write an entry per
-event (fields event, job, type, worker, ...). Readers expand both (dev.jobqueue.core.event). Every Lua operation
-counts here (a function call, a concatenation or a table insert costs hundreds of instructions, formatting a
-number thousands): the hot events are built in one concatenation each. ]]
-local RS, US = '\30', '\31'
--- The records of this call; the jobs whose history gets its entry id; id -> the history to append it to
--- (the job's type alone when it has none yet); id -> true for a job this call forgets (no history to write).
-local batch_records, batch_ids, batch_base, batch_quiet
+Their events then go into one stream entry, whose field 'jobs' holds records separated by RS (byte 30), beside
+'worker'. A record tells one kind of event of one or more jobs: 'kind US ids US types' then 'US field US value'
+pairs, the ids joined by GS (byte 29), and types either the one type of all of them or one per id joined by GS
+(these bytes never occur in ids, types or JSON). Other scripts write an entry per event (fields event, job, type,
+worker, ...). Readers expand both into one event per job (dev.jobqueue.core.event). Every Lua operation counts here
+(a function call, a concatenation or a table insert costs hundreds of instructions, formatting a number thousands):
+the hot events (a lease's first starts, a settle's plain completions, an enqueue's jobs due now) are one record per
+call, built with table.concat over tables the scripts have anyway. ]]
+local RS, US, GS = '\30', '\31', '\29'
+-- The records of this call and the events they hold; id -> type of the jobs whose type this call knows; the jobs
+-- created now by this call and their types (one record, see flush_events).
+local batch_records, batch_size, batch_types, created_ids, created_types
 
 local function batch_events()
   if not event_mode then event_settings() end
-  if event_mode ~= 'n' then batch_records, batch_ids, batch_base, batch_quiet = {}, {}, {}, {} end
+  if event_mode ~= 'n' then batch_records, batch_size, batch_types, created_ids, created_types = {}, 0, {}, {}, {} end
 end
 
--- The type a history starts with.
-local function type_of(history)
-  local tab = string.find(history, '\t', 1, true)
-  return tab and string.sub(history, 1, tab - 1) or history
-end
-
--- The type an envelope starts with: 'type TAB created TAB options LF payload', or 'type LF payload' (JobEnvelope).
-local function envelope_type(envelope)
-  return string.match(envelope, '^[^\t\n]*')
-end
-
--- Reads the histories of ids about to get events, in one HMGET (a job without one: its type, from its envelope).
-local function batch_histories(ids)
-  if not batch_records or #ids == 0 then return end
-  local found = redis.call('HMGET', K_HISTORY, unpack(ids))
-  local lost = {}
-  for j, id in ipairs(ids) do
-    if found[j] then batch_base[id] = found[j] else lost[#lost + 1] = id end
+-- Records one event of job id; job_kind: its type, or nil to look it up; extra: 'US field US value'... or ''.
+local function batch_event(kind, id, job_kind, extra)
+  job_kind = job_kind or batch_types[id]
+  if not job_kind then
+    job_kind = job_type(id)
+    batch_types[id] = job_kind
   end
-  if #lost > 0 then
-    local envelopes = redis.call('HMGET', K_JOBS, unpack(lost))
-    for j, id in ipairs(lost) do batch_base[id] = envelopes[j] and envelope_type(envelopes[j]) or '' end
-  end
+  batch_size = batch_size + 1
+  batch_records[#batch_records + 1] = kind .. US .. id .. US .. job_kind .. extra
 end
 
--- Records one event of job id; base: its history when this call has not read it (a new job: its type), or nil;
--- extra: 'US field US value'... or ''.
-local function batch_event(kind, id, base, extra)
-  local history = batch_base[id]
-  if not history then
-    history = base or redis.call('HGET', K_HISTORY, id)
-    if not history then
-      local envelope = redis.call('HGET', K_JOBS, id)
-      history = envelope and envelope_type(envelope) or ''
-    end
-    batch_base[id] = history
+-- Records one event of each of ids (types: theirs, in order) with the same fields (extra), in one record.
+local function batch_group(kind, ids, types, extra)
+  if #ids == 0 then return end
+  local shared = types[1]
+  for k = 2, #types do
+    if types[k] ~= shared then shared = table.concat(types, GS) break end
   end
-  batch_ids[#batch_ids + 1] = id
-  batch_records[#batch_records + 1] = kind .. US .. id .. US .. type_of(history) .. extra
+  batch_size = batch_size + #ids
+  batch_records[#batch_records + 1] = kind .. US .. table.concat(ids, GS) .. US .. shared .. extra
 end
 
--- The event of a leased job (its history read by batch_histories).
-local function event_started(id, attempt, suspect)
-  batch_event('started', id, nil, US .. 'attempt' .. US .. ((attempt == 1) and '1' or tostring(attempt))
+-- The event of a leased job that is not a plain first attempt (see lease.lua).
+local function event_started(id, attempt, suspect, job_kind)
+  batch_event('started', id, job_kind, US .. 'attempt' .. US .. tostring(attempt)
     .. (suspect and (US .. 'suspect' .. US .. '1') or ''))
 end
 
 local function flush_events()
-  if not batch_records or #batch_records == 0 then return end
+  if not batch_records then return end
+  batch_group('created', created_ids, created_types, '')
+  if #batch_records == 0 then return end
   local entry = { 'jobs', table.concat(batch_records, RS) }
   if event_worker ~= '' then entry[3] = 'worker'; entry[4] = event_worker end
   -- The stream is bounded in events: an entry of n events counts n.
-  local sid = redis.call('XADD', K_EVENTS, 'MAXLEN', '~', tostring(math.max(1, math.floor(event_max_length / #batch_records))),
+  redis.call('XADD', K_EVENTS, 'MAXLEN', '~', tostring(math.max(1, math.floor(event_max_length / batch_size))),
     '*', unpack(entry))
-  local index, seen = {}, {}
-  local n = 0
-  for _, id in ipairs(batch_ids) do
-    if not seen[id] and not batch_quiet[id] then
-      seen[id] = true
-      index[n + 1], index[n + 2] = id, batch_base[id] .. '\t' .. sid
-      n = n + 2
-    end
-  end
-  for from = 1, n, 2 * CHUNK do
-    redis.call('HSET', K_HISTORY, unpack(index, from, math.min(from + 2 * CHUNK - 1, n)))
-  end
-  batch_records, batch_ids, batch_base, batch_quiet = {}, {}, {}, {}
+  batch_records, batch_size, batch_types, created_ids, created_types = {}, 0, {}, {}, {}
 end
 
---[[ Appends one event about job id to the queue's stream and its id to the job's history, in the script that
-makes the change it describes. The stream id is Redis's clock. Further arguments are field, value pairs; a nil
-or '' value leaves its field out. ]]
-local function emit(kind, id, ...)
+--[[ Appends one event about job id, of type job_kind (nil: read from its envelope), to the queue's stream, in the
+script that makes the change it describes. The stream id is Redis's clock. Further arguments are field, value
+pairs; a nil or '' value leaves its field out. ]]
+local function emit_typed(kind, id, job_kind, ...)
   if not event_mode then event_settings() end
   if event_mode == 'n' or (kind == 'progress' and event_mode ~= 'a') then return end
   if batch_records then
@@ -298,15 +274,13 @@ local function emit(kind, id, ...)
       local value = values[k + 1]
       if value ~= nil and value ~= '' then extra = extra .. US .. values[k] .. US .. value end
     end
-    return batch_event(kind, id, nil, extra)
+    return batch_event(kind, id, job_kind, extra)
   end
-  -- The history starts with the job's type: one read gives both, and the envelope (payload and all) stays put.
-  local history = redis.call('HGET', K_HISTORY, id)
-  if not history then
-    local envelope = redis.call('HGET', K_JOBS, id)
-    history = envelope and envelope_type(envelope) or ''
-  end
-  append_event(kind, id, history, ...)
+  append_event(kind, id, job_kind or job_type(id), ...)
+end
+
+local function emit(kind, id, ...)
+  return emit_typed(kind, id, nil, ...)
 end
 
 local attempts_empty
@@ -396,10 +370,13 @@ local function add_job(id, envelope, p, due, now, ready_ids)
   if p ~= 0 then redis.call('HSET', K_PRIORITIES, id, p) end
   if not event_mode then event_settings() end
   if event_mode ~= 'n' then
-    -- A new job's history starts here: its type is at hand in the envelope, so nothing is read back.
+    -- Its type is at hand in the envelope. The jobs of a batched call that are due now share one record.
     local due_text = (due and due > now) and string.format('%.0f', due) or nil
-    if batch_records then
-      batch_event('created', id, envelope_type(envelope), due_text and (US .. 'due' .. US .. due_text) or '')
+    if batch_records and not due_text then
+      local k = #created_ids + 1
+      created_ids[k], created_types[k] = id, envelope_type(envelope)
+    elseif batch_records then
+      batch_event('created', id, envelope_type(envelope), US .. 'due' .. US .. due_text)
     else
       append_event('created', id, envelope_type(envelope), 'due', due_text)
     end

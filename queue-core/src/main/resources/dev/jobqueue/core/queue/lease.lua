@@ -3,7 +3,7 @@
 higher priority first, FIFO within one. A paused queue leases nothing. Members of a batch that ended early are
 cancelled instead (cancelling_batches). Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
-      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling relay events history
+      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling relay events
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
@@ -117,25 +117,26 @@ local ended, failures = {}, {}
 if redis.call('HLEN', K_ATTEMPTS) > 0 then ended = redis.call('HMGET', K_ATTEMPTS, unpack(ids)) end
 if redis.call('HLEN', K_FAILURES) > 0 then failures = redis.call('HMGET', K_FAILURES, unpack(ids)) end
 local events = batch_records ~= nil
-if events then batch_histories(ids) end
+-- The starts of first, non-suspect attempts: one record for them all (see batch_group).
+local first, first_types = {}, {}
 local out = { now, token, -1 }
-local o, r = 3, events and #batch_records or 0
+local o, f = 3, 0
 for i, id in ipairs(ids) do
   local attempt = ended[i] and tonumber(ended[i]) + 1 or 1
-  out[o + 1], out[o + 2], out[o + 3] = id, envelopes[i], attempt
+  local envelope = envelopes[i]
+  out[o + 1], out[o + 2], out[o + 3] = id, envelope, attempt
   out[o + 4], out[o + 5] = failures[i] and tonumber(failures[i]) or 0, (id == suspect) and 1 or 0
   o = o + 5
   if events then
+    local job_kind = envelope and string.match(envelope, '^[^\t\n]*') or ''
     if attempt == 1 and id ~= suspect then
-      -- event_started's record of a first attempt, without its two calls.
-      r = r + 1
-      batch_ids[r] = id
-      batch_records[r] = 'started' .. US .. id .. US .. type_of(batch_base[id]) .. US .. 'attempt' .. US .. '1'
+      f = f + 1
+      first[f], first_types[f] = id, job_kind
     else
-      event_started(id, attempt, id == suspect)
-      r = #batch_records
+      event_started(id, attempt, id == suspect, job_kind)
     end
   end
 end
+if events then batch_group('started', first, first_types, US .. 'attempt' .. US .. '1') end
 flush_events()
 return out

@@ -34,25 +34,20 @@ local max_stalls = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
 batch_events()
 
--- First pass: where each attempt starts in ARGV, for one HMGET of the leases. A completion forgotten at once (no
--- completed jobs kept) whose type the worker passed needs no history read: none is written back for it.
+-- First pass: where each attempt starts in ARGV, for one HMGET of the leases; the types of completed jobs, which
+-- the worker passes for their events (their envelopes stay put).
 local starts, ids = {}, {}
 local plain = true
-local unknown = ids
-if batch_records and keep <= 0 then unknown = {} end
 local i = 7
 for j = 1, n do
   local id = ARGV[i]
   starts[j], ids[j] = i, id
   if ARGV[i + 2] ~= 'c' or ARGV[i + 5] ~= '0' then plain = false end
-  if unknown ~= ids then
-    if ARGV[i + 2] == 'c' and ARGV[i + 4] ~= '' then batch_base[id] = ARGV[i + 4] else unknown[#unknown + 1] = id end
-  end
+  if batch_records and ARGV[i + 2] == 'c' and ARGV[i + 4] ~= '' then batch_types[id] = ARGV[i + 4] end
   i = i + 5
   if ARGV[i] == '0' then i = i + 1 else i = effects(i, false, now) end
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
-batch_histories(unknown)
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
 local out, completed, results, finished, values = {}, {}, {}, {}, {}
@@ -60,9 +55,10 @@ local woken, dead, kept = 0, 0, {}
 local cancelling = redis.call('HLEN', K_CANCELS) > 0
 if plain and not in_flows and not cancelling then
   -- The happy path: completions without effects, of jobs outside flows and not being cancelled.
-  local quick = batch_records and keep <= 0 and redis.call('HLEN', K_ATTEMPTS) == 0
-  local r, c = batch_records and #batch_records or 0, 0
-  local token, ran
+  local quick = batch_records and redis.call('HLEN', K_ATTEMPTS) == 0
+  -- quick: emit_settled's completed events, attempt 1, one record per lease (its jobs share the time they ran).
+  local tokens, groups = {}, {}
+  local c = 0
   for j = 1, n do
     local b = starts[j]
     local id = ids[j]
@@ -77,18 +73,22 @@ if plain and not in_flows and not cancelling then
         results[#results + 1] = ARGV[b + 3]
       end
       if quick then
-        -- emit_settled's completed event, attempt 1, without its calls; the job is forgotten below, unrecorded.
-        if held[j] ~= token then token, ran = held[j], ran_text(held[j], now) end
-        local kind = ARGV[b + 4]
-        if kind == '' then kind = type_of(batch_base[id]) end
-        r = r + 1
-        batch_records[r] = 'completed' .. US .. id .. US .. kind .. US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
-          .. ran
+        local group = groups[held[j]]
+        if not group then
+          group = { {}, {} }
+          groups[held[j]] = group
+          tokens[#tokens + 1] = held[j]
+        end
+        local k = #group[1] + 1
+        group[1][k], group[2][k] = id, batch_types[id] or job_type(id)
       elseif batch_records then
         emit_settled(id, 'c', '', '', held[j], max_stalls, now)
-        if keep <= 0 then batch_quiet[id] = true end
       end
     end
+  end
+  for _, token in ipairs(tokens) do
+    batch_group('completed', groups[token][1], groups[token][2], US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
+      .. ran_text(token, now))
   end
   finished = completed
 else
@@ -122,8 +122,6 @@ else
           results[#results + 1] = value
         end
         if in_flows then values[id] = value end
-        -- Forgotten below: its events are written, its history is not.
-        if batch_quiet and keep <= 0 then batch_quiet[id] = true end
       else
         end_lease(id)
         -- The attempt ended without completing; one handed back before its handler started never began.
@@ -175,7 +173,6 @@ else
 end
 
 if #completed > 0 and in_flows then jobs_completed(completed, values, now) end
--- Before forget and the trims: a job they remove must not get its history back.
 flush_events()
 if #completed > 0 then
   call_chunked('ZREM', K_ACTIVE, completed)

@@ -1,6 +1,7 @@
 package dev.jobqueue.core.event;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,9 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XTrimParams;
+import redis.clients.jedis.resps.StreamEntry;
 
 import dev.jobqueue.core.job.BackOff;
 import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobIds;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.nodes.Node;
 import dev.jobqueue.core.queue.EventOptions;
@@ -147,9 +152,11 @@ class EventStoreTests {
 			kept.enqueue(second);
 			await().atMost(Duration.ofSeconds(30)).until(() -> kept.get(first.id()).isEmpty());
 		}
-		assertThat(this.client.hexists(QueueKeys.of("jobqueue", "kept").key("history"), first.id())).isFalse();
-		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("kept")).jobEvents(second.id()))
-			.extracting(JobEvent::kind).endsWith(JobEvent.COMPLETED);
+		RedisEventStore store = RedisEventStore.of(this.client, "jobqueue", List.of("kept"));
+		assertThat(store.jobEvents(first.id())).isEmpty();
+		assertThat(store.recentEvents(100)).extracting(JobEvent::jobId).contains(first.id());
+		assertThat(store.jobEvents(second.id())).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED,
+				JobEvent.STARTED, JobEvent.COMPLETED);
 	}
 
 	@Test
@@ -168,8 +175,9 @@ class EventStoreTests {
 		}).build().start()) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> this.client.hlen(keys.key("jobs")) == 0);
 		}
-		// Forgotten at completion: every event told, no history left behind.
+		// Forgotten at completion: every event told, none findable by the job's id any more, nothing left behind.
 		assertThat(this.client.exists(keys.key("history"))).isFalse();
+		assertThat(store.jobEvents(jobs.get(0).id())).isEmpty();
 		assertThat(store.recentEvents(1000)).filteredOn((event) -> event.jobId() != null)
 			.extracting(JobEvent::kind, JobEvent::jobType)
 			.containsOnly(tuple(JobEvent.CREATED, "note"), tuple(JobEvent.STARTED, "note"), tuple(JobEvent.COMPLETED, "note"))
@@ -183,8 +191,8 @@ class EventStoreTests {
 	}
 
 	@Test
-	void aCompletionSettledWithoutItsJobStillTellsTheJobsTypeAndLeavesNoHistory() {
-		// The worker passes a completed job's type to settle; without the job at hand the history supplies it.
+	void aCompletionSettledWithoutItsJobStillTellsTheJobsType() {
+		// The worker passes a completed job's type to settle; without the job at hand the envelope supplies it.
 		RedisJobQueue once = new RedisJobQueue(this.client, "typed",
 				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
 		once.enqueueAll(List.of(Job.of("note", Map.of()), Job.of("memo", Map.of())));
@@ -196,12 +204,100 @@ class EventStoreTests {
 				blind.attempt(), blind.failures(), blind.leasedAt(), blind.position(), blind.suspect(), blind.tag());
 		once.store().settle(List.of(new Settlement(plain, new Outcome.Completed(null)),
 				new Settlement(withoutJob, new Outcome.Completed(null))));
-		QueueKeys keys = QueueKeys.of("jobqueue", "typed");
-		assertThat(this.client.exists(keys.key("history"))).isFalse();
 		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("typed")).recentEvents(100))
 			.filteredOn((event) -> JobEvent.COMPLETED.equals(event.kind()))
 			.extracting(JobEvent::jobId, JobEvent::jobType)
 			.containsExactlyInAnyOrder(tuple(plain.id(), plain.job().type()), tuple(blind.id(), blind.job().type()));
+	}
+
+	@Test
+	void aLeaseAndASettleOfJobsOfTwoTypesEachWriteOneRecordThatReadsBackAsOneEventPerJob() {
+		RedisJobQueue grouped = new RedisJobQueue(this.client, "grouped", QueueOptions.defaults());
+		List<Job> jobs = List.of(Job.of("note", Map.of()), Job.of("memo", Map.of()), Job.of("note", Map.of()));
+		grouped.enqueueAll(jobs);
+		List<LeasedJob> leased = grouped.store().lease(10, false).jobs();
+		assertThat(leased).extracting(LeasedJob::id).containsExactlyElementsOf(jobs.stream().map(Job::id).toList());
+		grouped.store().settle(leased.stream().map((lease) -> new Settlement(lease, new Outcome.Completed(null))).toList());
+
+		QueueKeys store = QueueKeys.of("jobqueue", "grouped");
+		List<StreamEntry> entries = this.client.xrange(store.key("events"), "-", "+");
+		assertThat(entries).hasSize(3).allSatisfy((entry) -> assertThat(entry.getFields().get("jobs"))
+			.doesNotContain("\u001e").contains("\u001d"));
+		// Two types in one call: one per job, in the jobs' order.
+		assertThat(entries.get(1).getFields().get("jobs")).contains("note\u001dmemo\u001dnote");
+		for (StreamEntry entry : entries) {
+			assertThat(RedisEventStore.events(store, entry)).extracting(JobEvent::jobId, JobEvent::jobType)
+				.containsExactly(tuple(jobs.get(0).id(), "note"), tuple(jobs.get(1).id(), "memo"), tuple(jobs.get(2).id(), "note"));
+		}
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("grouped"));
+		for (Job job : jobs) {
+			assertThat(events.jobEvents(job.id())).extracting(JobEvent::kind, JobEvent::jobType, JobEvent::attempt)
+				.containsExactly(tuple(JobEvent.CREATED, job.type(), null), tuple(JobEvent.STARTED, job.type(), 1),
+						tuple(JobEvent.COMPLETED, job.type(), 1));
+			assertThat(events.jobEvents(job.id()).get(2).durationMillis()).isNotNegative();
+		}
+	}
+
+	@Test
+	void aJobsEventsAreFoundAmongAnHourOfOtherTrafficWithItsNoteAndOnlyItsLatestProgress() {
+		RedisJobQueue busy = new RedisJobQueue(this.client, "busy", QueueOptions.defaults());
+		String key = QueueKeys.of("jobqueue", "busy").key("events");
+		// The hour before: other jobs' events, more than a page of the scan (Redis runs on this machine's clock).
+		long hourAgo = System.currentTimeMillis() - Duration.ofMinutes(59).toMillis();
+		for (int i = 0; i < 1200; i++) {
+			this.client.xadd(key, XAddParams.xAddParams().id(hourAgo + i * 1000L, 0),
+					Map.of("event", JobEvent.CREATED, "job", "other-" + i, "type", "note"));
+		}
+		Job job = Job.of("report", Map.of());
+		Job neighbour = Job.of("report", Map.of());
+		busy.enqueueAll(List.of(neighbour, job));
+		List<LeasedJob> leased = busy.store().lease(10, false).jobs();
+		LeasedJob lease = leased.get(1);
+		for (int progress = 1; progress <= 3; progress++) {
+			busy.store().updateProgress(lease, progress * 10);
+			busy.store().updateProgress(leased.get(0), progress);
+			for (int i = 0; i < 300; i++) {
+				this.client.xadd(key, XAddParams.xAddParams(), Map.of("event", JobEvent.STARTED, "job", "other-" + i));
+			}
+		}
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("busy"));
+		events.append("busy", job.id(), "audit", Map.of("by", "ada"));
+		busy.store().settle(leased.stream().map((each) -> new Settlement(each, new Outcome.Completed(null))).toList());
+
+		List<JobEvent> found = events.jobEvents(job.id());
+		assertThat(found).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED, JobEvent.STARTED, JobEvent.PROGRESS,
+				JobEvent.USER, JobEvent.COMPLETED);
+		assertThat(found).allSatisfy((event) -> {
+			assertThat(event.jobId()).isEqualTo(job.id());
+			assertThat(event.jobType()).isEqualTo("report");
+		});
+		assertThat(found.get(2).field("progress")).isEqualTo("30");
+		assertThat(found.get(3).fields()).containsEntry("name", "audit").containsEntry("by", "ada");
+	}
+
+	@Test
+	void aJobCreatedOnAMachineWhoseClockIsHalfAnHourAheadOfRedisHasItsEventsFound() {
+		Job job = new Job(JobIds.next(), "report", null, "{}", 0, Instant.now().plus(Duration.ofMinutes(30)), 0, null,
+				Map.of(), null, null, null, null, false);
+		this.queue.enqueue(job);
+		assertThat(this.queue.get(job.id()).orElseThrow().job().createdAt()).isAfter(Instant.now().plus(Duration.ofMinutes(29)));
+		assertThat(this.events.jobEvents(job.id())).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED);
+	}
+
+	@Test
+	void aJobWhoseEarlyEventsWereTrimmedFromTheStreamHasTheRestFound() {
+		RedisJobQueue trimmed = new RedisJobQueue(this.client, "trimmed", QueueOptions.defaults());
+		Job job = Job.of("report", Map.of());
+		trimmed.enqueue(job);
+		LeasedJob lease = trimmed.store().lease(1, false).jobs().get(0);
+		trimmed.store().settle(List.of(new Settlement(lease, new Outcome.Completed(null))));
+		String key = QueueKeys.of("jobqueue", "trimmed").key("events");
+		List<StreamEntry> entries = this.client.xrange(key, "-", "+");
+		assertThat(entries).hasSize(3);
+
+		this.client.xtrim(key, XTrimParams.xTrimParams().minId(entries.get(2).getID().toString()).exactTrimming());
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("trimmed")).jobEvents(job.id()))
+			.extracting(JobEvent::kind, JobEvent::id).containsExactly(tuple(JobEvent.COMPLETED, entries.get(2).getID().toString()));
 	}
 
 	@Test
@@ -307,6 +403,10 @@ class EventStoreTests {
 			}
 		}));
 		this.queue.enqueueAll(jobs);
+		// One record tells the three creations.
+		assertThat(this.client.xrange(QueueKeys.of("jobqueue", QUEUE).key("events"), "-", "+"))
+			.singleElement().satisfies((entry) -> assertThat(entry.getFields().get("jobs")).doesNotContain("\u001e")
+				.startsWith(JobEvent.CREATED + "\u001f" + jobs.get(0).id() + "\u001d" + jobs.get(1).id()));
 		// Claimed again and again: each time only the failing event is delivered once more.
 		await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.getOrDefault(jobs.get(2).id(), 0) >= 4);
 		assertThat(deliveries).containsEntry(jobs.get(0).id(), 1).containsEntry(jobs.get(1).id(), 1);

@@ -283,6 +283,17 @@ class FlowsTests {
 	}
 
 	@Test
+	void aFlowIdWithAControlCharacterIsRefusedBeforeItNamesAnyJob() {
+		// Its jobs' ids begin with it, and grouped events separate ids with GS (byte 29).
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.flows.batch().id("nightly\u001d2"))
+			.withMessageContaining("control characters");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.flows.chain().id("nightly\u001e"))
+			.withMessageContaining("control characters");
+	}
+
+	@Test
 	void aUniqueKeyLetsOneOfTwentyConcurrentDispatchesThroughAndTheOthersLearnItsId() throws Exception {
 		ExecutorService threads = Executors.newFixedThreadPool(20);
 		CountDownLatch go = new CountDownLatch(1);
