@@ -252,7 +252,11 @@ end
 
 local function flush_events()
   if not batch_records then return end
-  batch_group('created', created_ids, created_types, '')
+  if #created_ids > 0 then
+    -- First in the entry: whatever else this call tells of a job it created happened after the creation.
+    batch_group('created', created_ids, created_types, '')
+    table.insert(batch_records, 1, table.remove(batch_records))
+  end
   if #batch_records == 0 then return end
   local entry = { 'jobs', table.concat(batch_records, RS) }
   if event_worker ~= '' then entry[3] = 'worker'; entry[4] = event_worker end
