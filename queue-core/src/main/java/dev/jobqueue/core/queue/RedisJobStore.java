@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -335,10 +337,23 @@ public class RedisJobStore implements JobStore {
 		Instant now = Instant.ofEpochMilli(asLong(reply.get(0)));
 		long token = asLong(reply.get(1));
 		long nextDue = asLong(reply.get(2));
-		List<LeasedJob> jobs = new ArrayList<>((reply.size() - 3) / 5);
-		for (int i = 3; i < reply.size(); i += 5) {
-			jobs.add(leased((String) reply.get(i), token, (String) reply.get(i + 1), (int) asLong(reply.get(i + 2)),
-					(int) asLong(reply.get(i + 3)), now, jobs.size(), asLong(reply.get(i + 4)) == 1));
+		int size = (reply.size() - 4) / 2;
+		// Most jobs are first attempts without failures: the script lists only the others.
+		int[] attempts = new int[size];
+		int[] failures = new int[size];
+		boolean[] suspects = new boolean[size];
+		Arrays.fill(attempts, 1);
+		List<?> others = (List<?>) reply.get(3);
+		for (int i = 0; i < others.size(); i += 4) {
+			int position = (int) asLong(others.get(i)) - 1;
+			attempts[position] = (int) asLong(others.get(i + 1));
+			failures[position] = (int) asLong(others.get(i + 2));
+			suspects[position] = asLong(others.get(i + 3)) == 1;
+		}
+		List<LeasedJob> jobs = new ArrayList<>(size);
+		for (int i = 0; i < size; i++) {
+			jobs.add(leased((String) reply.get(4 + 2 * i), token, (String) reply.get(5 + 2 * i), attempts[i], failures[i],
+					now, i, suspects[i]));
 		}
 		return new LeaseBatch(jobs, now, (nextDue < 0) ? null : Duration.ofMillis(nextDue));
 	}
@@ -363,37 +378,83 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public SettleResult settle(List<Settlement> settlements) {
-		List<Boolean> settled = new ArrayList<>(settlements.size());
-		List<Boolean> cancelled = new ArrayList<>(settlements.size());
+		Boolean[] settled = new Boolean[settlements.size()];
+		Boolean[] cancelled = new Boolean[settlements.size()];
 		long trimmed = 0;
 		Retention completed = this.options.completed();
 		Retention dead = this.options.dead();
 		for (int from = 0; from < settlements.size(); from += BATCH) {
-			List<Settlement> batch = settlements.subList(from, Math.min(from + BATCH, settlements.size()));
-			List<String> args = new ArrayList<>(6 + batch.size() * 6);
+			int to = Math.min(from + BATCH, settlements.size());
+			List<String> args = new ArrayList<>(6 + (to - from) * 2);
 			args.add(String.valueOf(completed.maxCount()));
 			args.add(String.valueOf(completed.maxAgeMillis()));
 			args.add(String.valueOf(dead.maxCount()));
 			args.add(String.valueOf(dead.maxAgeMillis()));
 			args.add(String.valueOf(this.options.maxStalls()));
-			args.add(String.valueOf(batch.size()));
+			args.add(String.valueOf(to - from));
 			List<String> extraKeys = new ArrayList<>();
-			for (Settlement settlement : batch) {
+			// The script answers in the order it reads the attempts: the index of each in settlements.
+			int[] sent = new int[to - from];
+			int count = 0;
+			Map<PlainKey, List<Integer>> plain = new LinkedHashMap<>();
+			for (int i = from; i < to; i++) {
+				Settlement settlement = settlements.get(i);
 				LeasedJob lease = checkOwn(settlement.lease());
+				if (isPlain(settlement)) {
+					String type = lease.isReadable() ? lease.job().type() : "";
+					plain.computeIfAbsent(new PlainKey(lease.token(), type), (key) -> new ArrayList<>()).add(i);
+					continue;
+				}
+				count = addPlain(args, settlements, plain, sent, count);
 				args.add(lease.id());
 				args.add(String.valueOf(lease.token()));
 				addOutcome(args, settlement.outcome(), lease);
 				addEffects(args, extraKeys, settlement.effects());
+				sent[count++] = i;
 			}
+			addPlain(args, settlements, plain, sent, count);
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
-			for (int i = 0; i < batch.size(); i++) {
-				long code = asLong(reply.get(i));
-				settled.add(code != 0);
-				cancelled.add(code == 2);
+			for (int k = 0; k < sent.length; k++) {
+				long code = asLong(reply.get(k));
+				settled[sent[k]] = code != 0;
+				cancelled[sent[k]] = code == 2;
 			}
-			trimmed += asLong(reply.get(batch.size()));
+			trimmed += asLong(reply.get(sent.length));
 		}
-		return new SettleResult(settled, cancelled, trimmed);
+		return new SettleResult(List.of(settled), List.of(cancelled), trimmed);
+	}
+
+	/** Completions without result or effects under one lease call's token, sent as one group of ids. */
+	private record PlainKey(long token, String type) {
+	}
+
+	/**
+	 * A completion that settle can take in a group: no result (a chain's next step reads a step's result, so one
+	 * with a result is sent on its own) and no effects.
+	 */
+	private static boolean isPlain(Settlement settlement) {
+		return settlement.outcome() instanceof Outcome.Completed completed && completed.resultJson() == null
+				&& settlement.effects().isEmpty();
+	}
+
+	/**
+	 * Adds the groups of completions gathered since the last other outcome: their order among themselves does not
+	 * matter (independent jobs, each compared to its own lease), a hand-back's or a failure's order does.
+	 */
+	private static int addPlain(List<String> args, List<Settlement> settlements, Map<PlainKey, List<Integer>> plain,
+			int[] sent, int count) {
+		for (Map.Entry<PlainKey, List<Integer>> group : plain.entrySet()) {
+			args.add("");
+			args.add(String.valueOf(group.getKey().token()));
+			args.add(group.getKey().type());
+			args.add(String.valueOf(group.getValue().size()));
+			for (int i : group.getValue()) {
+				args.add(settlements.get(i).lease().id());
+				sent[count++] = i;
+			}
+		}
+		plain.clear();
+		return count;
 	}
 
 	private void addOutcome(List<String> args, Outcome outcome, LeasedJob lease) {

@@ -9,7 +9,9 @@ ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest a
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
 ARGV[5] expired or crashed attempts after which a job is a poison pill
 ARGV[6] number of attempts
-then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
+then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua);
+  or for a group of completions without result or effects under one fencing token (most of a worker's attempts):
+  '' (never a job id), fencing token, the jobs' type ('' when unknown), number of attempts, then their ids
 A job that ends for good (completed, skipped, dead, cancelled) and belongs to a flow tells it here (job_finished).
   outcome 'c' completed      value: result JSON ('' for none); error: the job's type ('' when unknown), for its event
           'r' retry          value: delay in ms
@@ -34,22 +36,37 @@ local max_stalls = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
 batch_events()
 
--- First pass: where each attempt starts in ARGV, for one HMGET of the leases. A completion forgotten at once (no
--- completed jobs kept) whose type the worker passed needs no history read: none is written back for it.
-local starts, ids = {}, {}
+-- First pass: both forms into per-attempt tables, and the ids for one HMGET of the leases. A completion
+-- forgotten at once (no completed jobs kept) whose type the worker passed needs no history read: none is written
+-- back for it.
+local ids, tokens, outcomes, value_of, errs, fx = {}, {}, {}, {}, {}, {}
 local plain = true
 local unknown = ids
 if batch_records and keep <= 0 then unknown = {} end
-local i = 7
-for j = 1, n do
-  local id = ARGV[i]
-  starts[j], ids[j] = i, id
-  if ARGV[i + 2] ~= 'c' or ARGV[i + 5] ~= '0' then plain = false end
-  if unknown ~= ids then
-    if ARGV[i + 2] == 'c' and ARGV[i + 4] ~= '' then batch_base[id] = ARGV[i + 4] else unknown[#unknown + 1] = id end
+local i, j = 7, 0
+while j < n do
+  if ARGV[i] == '' then
+    local token, kind, last = ARGV[i + 1], ARGV[i + 2], i + 3 + tonumber(ARGV[i + 3])
+    for k = i + 4, last do
+      j = j + 1
+      local id = ARGV[k]
+      ids[j], tokens[j], outcomes[j], value_of[j], errs[j] = id, token, 'c', '', kind
+      if unknown ~= ids then
+        if kind ~= '' then batch_base[id] = kind else unknown[#unknown + 1] = id end
+      end
+    end
+    i = last + 1
+  else
+    j = j + 1
+    local id, outcome, err = ARGV[i], ARGV[i + 2], ARGV[i + 4]
+    ids[j], tokens[j], outcomes[j], value_of[j], errs[j] = id, ARGV[i + 1], outcome, ARGV[i + 3], err
+    if outcome ~= 'c' then plain = false end
+    if unknown ~= ids then
+      if outcome == 'c' and err ~= '' then batch_base[id] = err else unknown[#unknown + 1] = id end
+    end
+    i = i + 5
+    if ARGV[i] == '0' then i = i + 1 else plain = false; fx[j] = i; i = effects(i, false, now) end
   end
-  i = i + 5
-  if ARGV[i] == '0' then i = i + 1 else i = effects(i, false, now) end
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 batch_histories(unknown)
@@ -64,22 +81,21 @@ if plain and not in_flows and not cancelling then
   local r, c = batch_records and #batch_records or 0, 0
   local token, ran
   for j = 1, n do
-    local b = starts[j]
     local id = ids[j]
-    if held[j] ~= ARGV[b + 1] then
+    if held[j] ~= tokens[j] then
       out[j] = 0
     else
       out[j] = 1
       c = c + 1
       completed[c] = id
-      if keep > 0 and ARGV[b + 3] ~= '' then
+      if keep > 0 and value_of[j] ~= '' then
         results[#results + 1] = id
-        results[#results + 1] = ARGV[b + 3]
+        results[#results + 1] = value_of[j]
       end
       if quick then
         -- emit_settled's completed event, attempt 1, without its calls; the job is forgotten below, unrecorded.
         if held[j] ~= token then token, ran = held[j], ran_text(held[j], now) end
-        local kind = ARGV[b + 4]
+        local kind = errs[j]
         if kind == '' then kind = type_of(batch_base[id]) end
         r = r + 1
         batch_records[r] = 'completed' .. US .. id .. US .. kind .. US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
@@ -93,10 +109,9 @@ if plain and not in_flows and not cancelling then
   finished = completed
 else
   for j = 1, n do
-    local b = starts[j]
-    local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+    local id, outcome, value, err = ids[j], outcomes[j], value_of[j], errs[j]
     if outcome == 'l' then
-      if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
+      if redis.call('HGET', K_REAPED, id) == tokens[j] then
         emit_settled(id, outcome, value, err, nil, max_stalls, now)
         redis.call('HDEL', K_REAPED, id)
         redis.call('HINCRBY', K_STALLS, id, -1)
@@ -104,7 +119,7 @@ else
       else
         out[j] = 0
       end
-    elseif held[j] ~= ARGV[b + 1] then
+    elseif held[j] ~= tokens[j] then
       out[j] = 0
     else
       out[j] = 1
@@ -168,8 +183,10 @@ else
           error('jobqueue: unknown outcome ' .. tostring(outcome))
         end
       end
-      local _, extra = effects(b + 5, true, now)
-      woken = woken + extra
+      if fx[j] then
+        local _, extra = effects(fx[j], true, now)
+        woken = woken + extra
+      end
     end
   end
 end
