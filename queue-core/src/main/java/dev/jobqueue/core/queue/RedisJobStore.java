@@ -393,7 +393,7 @@ public class RedisJobStore implements JobStore {
 			args.add(String.valueOf(this.options.maxStalls()));
 			args.add(String.valueOf(to - from));
 			List<String> extraKeys = new ArrayList<>();
-			// The script answers in the order it reads the attempts: the index of each in settlements.
+			// The index in settlements of each attempt, in the order the script reads them.
 			int[] sent = new int[to - from];
 			int count = 0;
 			Map<PlainKey, List<Integer>> plain = new LinkedHashMap<>();
@@ -414,12 +414,18 @@ public class RedisJobStore implements JobStore {
 			}
 			addPlain(args, settlements, plain, sent, count);
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
-			for (int k = 0; k < sent.length; k++) {
-				long code = asLong(reply.get(k));
-				settled[sent[k]] = code != 0;
-				cancelled[sent[k]] = code == 2;
+			for (int i = from; i < to; i++) {
+				settled[i] = true;
+				cancelled[i] = false;
 			}
-			trimmed += asLong(reply.get(sent.length));
+			// The script answers only the attempts not simply settled, by their place in its arguments.
+			for (int k = 1; k < reply.size(); k += 2) {
+				int i = sent[(int) asLong(reply.get(k)) - 1];
+				long code = asLong(reply.get(k + 1));
+				settled[i] = code != 0;
+				cancelled[i] = code == 2;
+			}
+			trimmed += asLong(reply.get(0));
 		}
 		return new SettleResult(List.of(settled), List.of(cancelled), trimmed);
 	}

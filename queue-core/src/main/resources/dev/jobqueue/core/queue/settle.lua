@@ -25,8 +25,8 @@ A job that ends for good (completed, skipped, dead, cancelled) and belongs to a 
 Jobs handed back in one call go to the front of the line in turn: give them newest first.
 An attempt whose job's cancel was requested meanwhile ends cancelled instead of 'r', 'h' or 'k': the job would
 otherwise run again after its caller was told it stops.
-Returns: { per attempt 1 settled, 2 settled as cancelled, or 0 refused (the lease is no longer held), then dead
-letters trimmed } ]]
+Returns: { dead letters trimmed, then per attempt not simply settled (most are): its position (from 1), and 0 when
+refused (the lease is no longer held) or 2 when settled as cancelled } ]]
 -- @include common
 
 local now = now_ms()
@@ -72,7 +72,9 @@ local held = redis.call('HMGET', K_LEASES, unpack(ids))
 batch_histories(unknown)
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
-local out, completed, results, finished, values = {}, {}, {}, {}, {}
+local out, completed, results, finished, values = { 0 }, {}, {}, {}, {}
+-- Only the attempts not simply settled are answered: most are.
+local function answer(j, code) out[#out + 1] = j; out[#out + 1] = code end
 local woken, dead, kept = 0, 0, {}
 local cancelling = redis.call('HLEN', K_CANCELS) > 0
 if plain and not in_flows and not cancelling then
@@ -83,9 +85,8 @@ if plain and not in_flows and not cancelling then
   for j = 1, n do
     local id = ids[j]
     if held[j] ~= tokens[j] then
-      out[j] = 0
+      answer(j, 0)
     else
-      out[j] = 1
       c = c + 1
       completed[c] = id
       if keep > 0 and value_of[j] ~= '' then
@@ -115,19 +116,17 @@ else
         emit_settled(id, outcome, value, err, nil, max_stalls, now)
         redis.call('HDEL', K_REAPED, id)
         redis.call('HINCRBY', K_STALLS, id, -1)
-        out[j] = 1
       else
-        out[j] = 0
+        answer(j, 0)
       end
     elseif held[j] ~= tokens[j] then
-      out[j] = 0
+      answer(j, 0)
     else
-      out[j] = 1
       finished[#finished + 1] = id
       if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k')
           and redis.call('HDEL', K_CANCELS, id) == 1 then
         outcome = 'x'
-        out[j] = 2
+        answer(j, 2)
       end
       if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
       if outcome == 'c' then
@@ -215,5 +214,5 @@ if #finished > 0 and redis.call('HLEN', K_REAPED) > 0 then call_chunked('HDEL', 
 local trimmed = 0
 if dead > 0 then trimmed = trim(K_DEAD, dead_keep, dead_age, now, dead + 100) end
 if woken > 0 then wake(woken) end
-out[n + 1] = trimmed
+out[1] = trimmed
 return out

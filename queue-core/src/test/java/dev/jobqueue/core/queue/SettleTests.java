@@ -70,14 +70,16 @@ class SettleTests {
 
 	@Test
 	void aMixedCallSettlesEachAttemptAsItSaysAndAnswersInItsOrder() {
-		for (String id : List.of("plain", "valued", "failed", "late", "plain2", "back1", "back2", "dead", "other")) {
+		for (String id : List.of("plain", "valued", "failed", "late", "plain2", "back1", "back2", "dead", "stopped", "other")) {
 			this.queue.enqueue(job(id, 0));
 		}
-		Map<String, LeasedJob> first = byId(this.queue.store().lease(8, false).jobs());
+		Map<String, LeasedJob> first = byId(this.queue.store().lease(9, false).jobs());
 		Map<String, LeasedJob> second = byId(this.queue.store().lease(1, false).jobs());
 		// late's lease is taken over: its completion, between fresh ones, is refused.
 		assertThat(this.queue.settle(first.get("late"), new Outcome.HandedBack(Duration.ZERO, false))).isTrue();
 		this.queue.store().lease(1, false);
+		// Its cancel requested while it ran: its retry ends it cancelled instead.
+		this.queue.cancel("stopped");
 
 		// Hand-backs newest first: back2, then back1, each goes to the front of the line in turn.
 		SettleResult result = this.queue.store().settle(List.of(completed(first.get("plain")),
@@ -85,9 +87,12 @@ class SettleTests {
 				new Settlement(first.get("back2"), new Outcome.HandedBack(Duration.ZERO, true)),
 				completed(first.get("late")), new Settlement(first.get("failed"), new Outcome.Retry(Duration.ofMinutes(1), ERROR)),
 				new Settlement(first.get("back1"), new Outcome.HandedBack(Duration.ZERO, true)), completed(first.get("plain2")),
+				new Settlement(first.get("stopped"), new Outcome.Retry(Duration.ZERO, ERROR)),
 				new Settlement(first.get("dead"), new Outcome.Dead(ERROR))));
 
-		assertThat(result.settled()).containsExactly(true, true, true, true, false, true, true, true, true);
+		assertThat(result.settled()).containsExactly(true, true, true, true, false, true, true, true, true, true);
+		assertThat(result.cancelled()).containsExactly(false, false, false, false, false, false, false, false, true, false);
+		assertThat(this.queue.get("stopped").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
 		for (String id : List.of("plain", "other", "plain2")) {
 			JobInfo info = this.queue.get(id).orElseThrow();
 			assertThat(info.state()).isEqualTo(JobState.COMPLETED);
