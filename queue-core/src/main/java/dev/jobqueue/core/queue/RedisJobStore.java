@@ -159,18 +159,41 @@ public class RedisJobStore implements JobStore {
 			List<String> extraKeys = new ArrayList<>();
 			int to = from;
 			long bytes = 0;
+			// Where the count of the open group of plain jobs goes in args, or -1.
+			int group = -1;
 			while (to < requests.size() && to - from < ENQUEUE_BATCH && (to == from || bytes < ENQUEUE_BATCH_BYTES)) {
-				bytes += addEnqueue(args, extraKeys, requests.get(to));
+				Enqueue request = requests.get(to);
+				if (isPlain(request)) {
+					if (group < 0) {
+						args.add("");
+						group = args.size();
+						args.add("");
+					}
+					check(request);
+					String stored = this.envelope.encode(request.job());
+					args.add(request.job().id());
+					args.add(stored);
+					bytes += stored.length();
+				}
+				else {
+					closeGroup(args, group);
+					group = -1;
+					bytes += addEnqueue(args, extraKeys, request);
+				}
 				to++;
 			}
+			closeGroup(args, group);
 			args.set(0, String.valueOf(to - from));
 			Sent sent = sendRetrying(ENQUEUE, extraKeys, args, durability);
 			confirmed = Math.min(confirmed, sent.confirmed());
-			List<?> created = (List<?>) sent.reply();
+			boolean[] left = new boolean[to - from];
+			for (Object position : (List<?>) sent.reply()) {
+				left[(int) asLong(position) - 1] = true;
+			}
 			for (int i = from; i < to; i++) {
 				Job job = requests.get(i).job();
 				// A call sent again may find the job its lost first reply created: a generated id is ours alone.
-				if (asLong(created.get(i - from)) == 1 || (sent.retried() && !job.idempotent())) {
+				if (!left[i - from] || (sent.retried() && !job.idempotent())) {
 					results.add(EnqueueResult.created(job.id()));
 				}
 				else {
@@ -183,6 +206,19 @@ public class RedisJobStore implements JobStore {
 			throw new NotReplicatedException("{" + this.keys.tag() + "}", results, durability.replicas(), confirmed);
 		}
 		return results;
+	}
+
+	/** A job enqueue takes as id and envelope alone: priority 0, due now, no idempotency key, no effects. */
+	private static boolean isPlain(Enqueue request) {
+		Job job = request.job();
+		return job.priority() == 0 && job.delay() == null && job.runAt() == null && !job.idempotent()
+				&& request.effects().isEmpty();
+	}
+
+	private static void closeGroup(List<String> args, int group) {
+		if (group >= 0) {
+			args.set(group, String.valueOf((args.size() - group - 1) / 2));
+		}
 	}
 
 	/** Refuses a request this store would refuse, before anything is sent. */
