@@ -430,7 +430,7 @@ public class RedisJobStore implements JobStore {
 			args.add(String.valueOf(to - from));
 			List<String> extraKeys = new ArrayList<>();
 			// The index in settlements of each attempt, in the order the script reads them.
-			int[] sent = new int[to - from];
+			int[] order = new int[to - from];
 			int count = 0;
 			Map<PlainKey, List<Integer>> plain = new LinkedHashMap<>();
 			for (int i = from; i < to; i++) {
@@ -441,14 +441,14 @@ public class RedisJobStore implements JobStore {
 					plain.computeIfAbsent(new PlainKey(lease.token(), type), (key) -> new ArrayList<>()).add(i);
 					continue;
 				}
-				count = addPlain(args, settlements, plain, sent, count);
+				count = addPlain(args, settlements, plain, order, count);
 				args.add(lease.id());
 				args.add(String.valueOf(lease.token()));
 				addOutcome(args, settlement.outcome(), lease);
 				addEffects(args, extraKeys, settlement.effects());
-				sent[count++] = i;
+				order[count++] = i;
 			}
-			addPlain(args, settlements, plain, sent, count);
+			addPlain(args, settlements, plain, order, count);
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
 			for (int i = from; i < to; i++) {
 				settled[i] = true;
@@ -456,7 +456,7 @@ public class RedisJobStore implements JobStore {
 			}
 			// The script answers only the attempts not simply settled, by their place in its arguments.
 			for (int k = 1; k < reply.size(); k += 2) {
-				int i = sent[(int) asLong(reply.get(k)) - 1];
+				int i = order[(int) asLong(reply.get(k)) - 1];
 				long code = asLong(reply.get(k + 1));
 				settled[i] = code != 0;
 				cancelled[i] = code == 2;
@@ -466,7 +466,7 @@ public class RedisJobStore implements JobStore {
 		return new SettleResult(List.of(settled), List.of(cancelled), trimmed);
 	}
 
-	/** Completions without result or effects under one lease call's token, sent as one group of ids. */
+	/** What the completions sent as one group share: their lease call's token and their type. */
 	private record PlainKey(long token, String type) {
 	}
 
@@ -484,7 +484,7 @@ public class RedisJobStore implements JobStore {
 	 * matter (independent jobs, each compared to its own lease), a hand-back's or a failure's order does.
 	 */
 	private static int addPlain(List<String> args, List<Settlement> settlements, Map<PlainKey, List<Integer>> plain,
-			int[] sent, int count) {
+			int[] order, int count) {
 		for (Map.Entry<PlainKey, List<Integer>> group : plain.entrySet()) {
 			args.add("");
 			args.add(String.valueOf(group.getKey().token()));
@@ -492,7 +492,7 @@ public class RedisJobStore implements JobStore {
 			args.add(String.valueOf(group.getValue().size()));
 			for (int i : group.getValue()) {
 				args.add(settlements.get(i).lease().id());
-				sent[count++] = i;
+				order[count++] = i;
 			}
 		}
 		plain.clear();
