@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,18 +159,41 @@ public class RedisJobStore implements JobStore {
 			List<String> extraKeys = new ArrayList<>();
 			int to = from;
 			long bytes = 0;
+			// Where the count of the open group of plain jobs goes in args, or -1.
+			int group = -1;
 			while (to < requests.size() && to - from < ENQUEUE_BATCH && (to == from || bytes < ENQUEUE_BATCH_BYTES)) {
-				bytes += addEnqueue(args, extraKeys, requests.get(to));
+				Enqueue request = requests.get(to);
+				if (isPlain(request)) {
+					if (group < 0) {
+						args.add("");
+						group = args.size();
+						args.add("");
+					}
+					check(request);
+					String stored = this.envelope.encode(request.job());
+					args.add(request.job().id());
+					args.add(stored);
+					bytes += stored.length();
+				}
+				else {
+					closeGroup(args, group);
+					group = -1;
+					bytes += addEnqueue(args, extraKeys, request);
+				}
 				to++;
 			}
+			closeGroup(args, group);
 			args.set(0, String.valueOf(to - from));
 			Sent sent = sendRetrying(ENQUEUE, extraKeys, args, durability);
 			confirmed = Math.min(confirmed, sent.confirmed());
-			List<?> created = (List<?>) sent.reply();
+			boolean[] left = new boolean[to - from];
+			for (Object position : (List<?>) sent.reply()) {
+				left[(int) asLong(position) - 1] = true;
+			}
 			for (int i = from; i < to; i++) {
 				Job job = requests.get(i).job();
 				// A call sent again may find the job its lost first reply created: a generated id is ours alone.
-				if (asLong(created.get(i - from)) == 1 || (sent.retried() && !job.idempotent())) {
+				if (!left[i - from] || (sent.retried() && !job.idempotent())) {
 					results.add(EnqueueResult.created(job.id()));
 				}
 				else {
@@ -181,6 +206,19 @@ public class RedisJobStore implements JobStore {
 			throw new NotReplicatedException("{" + this.keys.tag() + "}", results, durability.replicas(), confirmed);
 		}
 		return results;
+	}
+
+	/** A job enqueue takes as id and envelope alone: priority 0, due now, no idempotency key, no effects. */
+	private static boolean isPlain(Enqueue request) {
+		Job job = request.job();
+		return job.priority() == 0 && job.delay() == null && job.runAt() == null && !job.idempotent()
+				&& request.effects().isEmpty();
+	}
+
+	private static void closeGroup(List<String> args, int group) {
+		if (group >= 0) {
+			args.set(group, String.valueOf((args.size() - group - 1) / 2));
+		}
 	}
 
 	/** Refuses a request this store would refuse, before anything is sent. */
@@ -335,10 +373,23 @@ public class RedisJobStore implements JobStore {
 		Instant now = Instant.ofEpochMilli(asLong(reply.get(0)));
 		long token = asLong(reply.get(1));
 		long nextDue = asLong(reply.get(2));
-		List<LeasedJob> jobs = new ArrayList<>((reply.size() - 3) / 5);
-		for (int i = 3; i < reply.size(); i += 5) {
-			jobs.add(leased((String) reply.get(i), token, (String) reply.get(i + 1), (int) asLong(reply.get(i + 2)),
-					(int) asLong(reply.get(i + 3)), now, jobs.size(), asLong(reply.get(i + 4)) == 1));
+		int size = (reply.size() - 4) / 2;
+		// Most jobs are first attempts without failures: the script lists only the others.
+		int[] attempts = new int[size];
+		int[] failures = new int[size];
+		boolean[] suspects = new boolean[size];
+		Arrays.fill(attempts, 1);
+		List<?> others = (List<?>) reply.get(3);
+		for (int i = 0; i < others.size(); i += 4) {
+			int position = (int) asLong(others.get(i)) - 1;
+			attempts[position] = (int) asLong(others.get(i + 1));
+			failures[position] = (int) asLong(others.get(i + 2));
+			suspects[position] = asLong(others.get(i + 3)) == 1;
+		}
+		List<LeasedJob> jobs = new ArrayList<>(size);
+		for (int i = 0; i < size; i++) {
+			jobs.add(leased((String) reply.get(4 + 2 * i), token, (String) reply.get(5 + 2 * i), attempts[i], failures[i],
+					now, i, suspects[i]));
 		}
 		return new LeaseBatch(jobs, now, (nextDue < 0) ? null : Duration.ofMillis(nextDue));
 	}
@@ -363,37 +414,89 @@ public class RedisJobStore implements JobStore {
 
 	@Override
 	public SettleResult settle(List<Settlement> settlements) {
-		List<Boolean> settled = new ArrayList<>(settlements.size());
-		List<Boolean> cancelled = new ArrayList<>(settlements.size());
+		Boolean[] settled = new Boolean[settlements.size()];
+		Boolean[] cancelled = new Boolean[settlements.size()];
 		long trimmed = 0;
 		Retention completed = this.options.completed();
 		Retention dead = this.options.dead();
 		for (int from = 0; from < settlements.size(); from += BATCH) {
-			List<Settlement> batch = settlements.subList(from, Math.min(from + BATCH, settlements.size()));
-			List<String> args = new ArrayList<>(6 + batch.size() * 6);
+			int to = Math.min(from + BATCH, settlements.size());
+			List<String> args = new ArrayList<>(6 + (to - from) * 2);
 			args.add(String.valueOf(completed.maxCount()));
 			args.add(String.valueOf(completed.maxAgeMillis()));
 			args.add(String.valueOf(dead.maxCount()));
 			args.add(String.valueOf(dead.maxAgeMillis()));
 			args.add(String.valueOf(this.options.maxStalls()));
-			args.add(String.valueOf(batch.size()));
+			args.add(String.valueOf(to - from));
 			List<String> extraKeys = new ArrayList<>();
-			for (Settlement settlement : batch) {
+			// The index in settlements of each attempt, in the order the script reads them.
+			int[] order = new int[to - from];
+			int count = 0;
+			Map<PlainKey, List<Integer>> plain = new LinkedHashMap<>();
+			for (int i = from; i < to; i++) {
+				Settlement settlement = settlements.get(i);
 				LeasedJob lease = checkOwn(settlement.lease());
+				if (isPlain(settlement)) {
+					String type = lease.isReadable() ? lease.job().type() : "";
+					plain.computeIfAbsent(new PlainKey(lease.token(), type), (key) -> new ArrayList<>()).add(i);
+					continue;
+				}
+				count = addPlain(args, settlements, plain, order, count);
 				args.add(lease.id());
 				args.add(String.valueOf(lease.token()));
 				addOutcome(args, settlement.outcome(), lease);
 				addEffects(args, extraKeys, settlement.effects());
+				order[count++] = i;
 			}
+			addPlain(args, settlements, plain, order, count);
 			List<?> reply = (List<?>) execute(SETTLE, extraKeys, args);
-			for (int i = 0; i < batch.size(); i++) {
-				long code = asLong(reply.get(i));
-				settled.add(code != 0);
-				cancelled.add(code == 2);
+			for (int i = from; i < to; i++) {
+				settled[i] = true;
+				cancelled[i] = false;
 			}
-			trimmed += asLong(reply.get(batch.size()));
+			// The script answers only the attempts not simply settled, by their place in its arguments.
+			for (int k = 1; k < reply.size(); k += 2) {
+				int i = order[(int) asLong(reply.get(k)) - 1];
+				long code = asLong(reply.get(k + 1));
+				settled[i] = code != 0;
+				cancelled[i] = code == 2;
+			}
+			trimmed += asLong(reply.get(0));
 		}
-		return new SettleResult(settled, cancelled, trimmed);
+		return new SettleResult(List.of(settled), List.of(cancelled), trimmed);
+	}
+
+	/** What the completions sent as one group share: their lease call's token and their type. */
+	private record PlainKey(long token, String type) {
+	}
+
+	/**
+	 * A completion that settle can take in a group: no result (a chain's next step reads a step's result, so one
+	 * with a result is sent on its own) and no effects.
+	 */
+	private static boolean isPlain(Settlement settlement) {
+		return settlement.outcome() instanceof Outcome.Completed completed && completed.resultJson() == null
+				&& settlement.effects().isEmpty();
+	}
+
+	/**
+	 * Adds the groups of completions gathered since the last other outcome: their order among themselves does not
+	 * matter (independent jobs, each compared to its own lease), a hand-back's or a failure's order does.
+	 */
+	private static int addPlain(List<String> args, List<Settlement> settlements, Map<PlainKey, List<Integer>> plain,
+			int[] order, int count) {
+		for (Map.Entry<PlainKey, List<Integer>> group : plain.entrySet()) {
+			args.add("");
+			args.add(String.valueOf(group.getKey().token()));
+			args.add(group.getKey().type());
+			args.add(String.valueOf(group.getValue().size()));
+			for (int i : group.getValue()) {
+				args.add(settlements.get(i).lease().id());
+				order[count++] = i;
+			}
+		}
+		plain.clear();
+		return count;
 	}
 
 	private void addOutcome(List<String> args, Outcome outcome, LeasedJob lease) {

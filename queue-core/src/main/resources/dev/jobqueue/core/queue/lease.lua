@@ -9,12 +9,13 @@ ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set
 ARGV[4] '1' when one suspect (a job whose lease expired unfinished) may be among them
 Returns: { now ms, fencing token, ms until the next delayed job is due (-1: none; only when nothing was leased),
-           then per leased job: id, envelope (nil when the job data is missing), attempt number, failures so far,
-           1 when it is a suspect else 0 } ]]
+           { per leased job that is not a first attempt, has failed or is a suspect: its position (from 1), attempt
+             number, failures so far, 1 when it is a suspect else 0 } (every other job: attempt 1, no failures),
+           then per leased job: id, envelope (nil when the job data is missing) } ]]
 -- @include common
 
 local now = now_ms()
-if redis.call('EXISTS', K_PAUSED) == 1 then return { now, 0, -1 } end
+if redis.call('EXISTS', K_PAUSED) == 1 then return { now, 0, -1, {} } end
 batch_events()
 local promote_limit = tonumber(ARGV[3])
 local promoted = 0
@@ -90,7 +91,7 @@ if #ids == 0 then
   -- A worker that holds a suspect may take the next one once it settles (which signals no one): look again soon.
   if ARGV[4] ~= '1' and redis.call('LLEN', K_STALLED) > 0 and (next_due < 0 or next_due > 100) then next_due = 100 end
   flush_events()
-  return { now, 0, next_due }
+  return { now, 0, next_due, {} }
 end
 
 -- Never lower than the clock: a replica promoted after missing the last grants still grants higher tokens.
@@ -118,15 +119,18 @@ if redis.call('HLEN', K_ATTEMPTS) > 0 then ended = redis.call('HMGET', K_ATTEMPT
 if redis.call('HLEN', K_FAILURES) > 0 then failures = redis.call('HMGET', K_FAILURES, unpack(ids)) end
 local events = batch_records ~= nil
 -- The starts of first, non-suspect attempts: one record for them all (see batch_group).
-local first, first_types = {}, {}
-local out = { now, token, -1 }
-local o, f = 3, 0
+local first, first_types, f = {}, {}, 0
+local others = {}
+local out = { now, token, -1, others }
 for i, id in ipairs(ids) do
   local attempt = ended[i] and tonumber(ended[i]) + 1 or 1
   local envelope = envelopes[i]
-  out[o + 1], out[o + 2], out[o + 3] = id, envelope, attempt
-  out[o + 4], out[o + 5] = failures[i] and tonumber(failures[i]) or 0, (id == suspect) and 1 or 0
-  o = o + 5
+  out[2 * i + 3], out[2 * i + 4] = id, envelope
+  if attempt ~= 1 or failures[i] or id == suspect then
+    local o = #others
+    others[o + 1], others[o + 2], others[o + 3] = i, attempt, failures[i] and tonumber(failures[i]) or 0
+    others[o + 4] = (id == suspect) and 1 or 0
+  end
   if events then
     local job_kind = envelope and string.match(envelope, '^[^\t\n]*') or ''
     if attempt == 1 and id ~= suspect then

@@ -9,7 +9,9 @@ ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest a
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)
 ARGV[5] expired or crashed attempts after which a job is a poison pill
 ARGV[6] number of attempts
-then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua)
+then per attempt: id, fencing token, outcome, value, error JSON, then its effects (see effects in common.lua);
+  or for a group of completions without result or effects under one fencing token (most of a worker's attempts):
+  '' (never a job id), fencing token, the jobs' type ('' when unknown), number of attempts, then their ids
 A job that ends for good (completed, skipped, dead, cancelled) and belongs to a flow tells it here (job_finished).
   outcome 'c' completed      value: result JSON ('' for none); error: the job's type ('' when unknown), for its event
           'r' retry          value: delay in ms
@@ -23,8 +25,8 @@ A job that ends for good (completed, skipped, dead, cancelled) and belongs to a 
 Jobs handed back in one call go to the front of the line in turn: give them newest first.
 An attempt whose job's cancel was requested meanwhile ends cancelled instead of 'r', 'h' or 'k': the job would
 otherwise run again after its caller was told it stops.
-Returns: { per attempt 1 settled, 2 settled as cancelled, or 0 refused (the lease is no longer held), then dead
-letters trimmed } ]]
+Returns: { dead letters trimmed, then per attempt not simply settled (most are): its position (from 1), and 0 when
+refused (the lease is no longer held) or 2 when settled as cancelled } ]]
 -- @include common
 
 local now = now_ms()
@@ -34,87 +36,98 @@ local max_stalls = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
 batch_events()
 
--- First pass: where each attempt starts in ARGV, for one HMGET of the leases; the types of completed jobs, which
--- the worker passes for their events (their envelopes stay put).
-local starts, ids = {}, {}
+-- First pass: both forms into per-attempt tables, and the ids for one HMGET of the leases. A completion's error slot
+-- holds its type, which the worker passes for its event (the envelope stays put).
+local ids, tokens, outcomes, value_of, errs, fx = {}, {}, {}, {}, {}, {}
 local plain = true
-local i = 7
-for j = 1, n do
-  local id = ARGV[i]
-  starts[j], ids[j] = i, id
-  if ARGV[i + 2] ~= 'c' or ARGV[i + 5] ~= '0' then plain = false end
-  if batch_records and ARGV[i + 2] == 'c' and ARGV[i + 4] ~= '' then batch_types[id] = ARGV[i + 4] end
-  i = i + 5
-  if ARGV[i] == '0' then i = i + 1 else i = effects(i, false, now) end
+local i, j = 7, 0
+while j < n do
+  if ARGV[i] == '' then
+    local token, kind, last = ARGV[i + 1], ARGV[i + 2], i + 3 + tonumber(ARGV[i + 3])
+    for k = i + 4, last do
+      j = j + 1
+      ids[j], tokens[j], outcomes[j], value_of[j], errs[j] = ARGV[k], token, 'c', '', kind
+    end
+    i = last + 1
+  else
+    j = j + 1
+    local outcome = ARGV[i + 2]
+    ids[j], tokens[j], outcomes[j], value_of[j], errs[j] = ARGV[i], ARGV[i + 1], outcome, ARGV[i + 3], ARGV[i + 4]
+    if outcome ~= 'c' then plain = false end
+    i = i + 5
+    if ARGV[i] == '0' then i = i + 1 else plain = false; fx[j] = i; i = effects(i, false, now) end
+  end
+end
 end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0
-local out, completed, results, finished, values = {}, {}, {}, {}, {}
+local out, completed, results, finished, values = { 0 }, {}, {}, {}, {}
+-- Only the attempts not simply settled are answered: most are.
+local function answer(j, code) out[#out + 1] = j; out[#out + 1] = code end
 local woken, dead, kept = 0, 0, {}
 local cancelling = redis.call('HLEN', K_CANCELS) > 0
 if plain and not in_flows and not cancelling then
   -- The happy path: completions without effects, of jobs outside flows and not being cancelled.
   local quick = batch_records and redis.call('HLEN', K_ATTEMPTS) == 0
   -- quick: emit_settled's completed events, attempt 1, one record per lease (its jobs share the time they ran).
-  local tokens, groups = {}, {}
+  local leased, groups = {}, {}
   local c = 0
   for j = 1, n do
-    local b = starts[j]
     local id = ids[j]
-    if held[j] ~= ARGV[b + 1] then
-      out[j] = 0
+    if held[j] ~= tokens[j] then
+      answer(j, 0)
     else
-      out[j] = 1
       c = c + 1
       completed[c] = id
-      if keep > 0 and ARGV[b + 3] ~= '' then
+      if keep > 0 and value_of[j] ~= '' then
         results[#results + 1] = id
-        results[#results + 1] = ARGV[b + 3]
+        results[#results + 1] = value_of[j]
       end
       if quick then
         local group = groups[held[j]]
         if not group then
           group = { {}, {} }
           groups[held[j]] = group
-          tokens[#tokens + 1] = held[j]
+          leased[#leased + 1] = held[j]
         end
         local k = #group[1] + 1
-        group[1][k], group[2][k] = id, batch_types[id] or job_type(id)
+        group[1][k], group[2][k] = id, (errs[j] ~= '') and errs[j] or job_type(id)
       elseif batch_records then
+        if errs[j] ~= '' then batch_types[id] = errs[j] end
         emit_settled(id, 'c', '', '', held[j], max_stalls, now)
       end
     end
   end
-  for _, token in ipairs(tokens) do
+  for _, token in ipairs(leased) do
     batch_group('completed', groups[token][1], groups[token][2], US .. 'attempt' .. US .. '1' .. US .. 'ms' .. US
       .. ran_text(token, now))
   end
   finished = completed
 else
   for j = 1, n do
-    local b = starts[j]
-    local id, outcome, value, err = ids[j], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+    local id, outcome, value, err = ids[j], outcomes[j], value_of[j], errs[j]
     if outcome == 'l' then
-      if redis.call('HGET', K_REAPED, id) == ARGV[b + 1] then
+      if redis.call('HGET', K_REAPED, id) == tokens[j] then
         emit_settled(id, outcome, value, err, nil, max_stalls, now)
         redis.call('HDEL', K_REAPED, id)
         redis.call('HINCRBY', K_STALLS, id, -1)
-        out[j] = 1
       else
-        out[j] = 0
+        answer(j, 0)
       end
-    elseif held[j] ~= ARGV[b + 1] then
-      out[j] = 0
+    elseif held[j] ~= tokens[j] then
+      answer(j, 0)
     else
-      out[j] = 1
       finished[#finished + 1] = id
       if cancelling and (outcome == 'r' or outcome == 'h' or outcome == 'k')
           and redis.call('HDEL', K_CANCELS, id) == 1 then
         outcome = 'x'
-        out[j] = 2
+        answer(j, 2)
       end
-      if batch_records then emit_settled(id, outcome, value, err, held[j], max_stalls, now) end
+      if batch_records then
+        if outcome == 'c' and err ~= '' then batch_types[id] = err end
+        emit_settled(id, outcome, value, err, held[j], max_stalls, now)
+      end
       if outcome == 'c' then
         completed[#completed + 1] = id
         if keep > 0 and value ~= '' then
@@ -166,8 +179,10 @@ else
           error('jobqueue: unknown outcome ' .. tostring(outcome))
         end
       end
-      local _, extra = effects(b + 5, true, now)
-      woken = woken + extra
+      if fx[j] then
+        local _, extra = effects(fx[j], true, now)
+        woken = woken + extra
+      end
     end
   end
 end
@@ -195,5 +210,5 @@ if #finished > 0 and redis.call('HLEN', K_REAPED) > 0 then call_chunked('HDEL', 
 local trimmed = 0
 if dead > 0 then trimmed = trim(K_DEAD, dead_keep, dead_age, now, dead + 100) end
 if woken > 0 then wake(woken) end
-out[n + 1] = trimmed
+out[1] = trimmed
 return out

@@ -79,6 +79,25 @@ class RedisJobQueueTests {
 	}
 
 	@Test
+	void aBulkEnqueueOfPlainJobsAmongOthersKeepsTheirOrderAndSaysWhichWereLeftAsTheyWere() {
+		List<Job> plain = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			plain.add(Job.of("send_email", new Email(i + "@example.com", "hello")));
+		}
+		Job urgent = job("urgent", 5);
+		Job later = Job.of("send_email", new Email("later@example.com", "hello")).withDelay(Duration.ofHours(1));
+
+		List<EnqueueResult> results = this.queue.enqueueAll(List.of(plain.get(0), plain.get(1), urgent, plain.get(2),
+				later, plain.get(0), plain.get(3)));
+
+		assertThat(results).extracting(EnqueueResult::created).containsExactly(true, true, true, true, true, false, true);
+		assertThat(results.get(5)).isEqualTo(new EnqueueResult(plain.get(0).id(), false, JobState.PENDING));
+		assertThat(this.queue.get(later.id()).orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+		assertThat(this.queue.store().lease(10, false).jobs()).extracting(LeasedJob::id).containsExactly("urgent",
+				plain.get(0).id(), plain.get(1).id(), plain.get(2).id(), plain.get(3).id());
+	}
+
+	@Test
 	void anExistingIdMakesEnqueueANoOpThatSaysSo() {
 		Job first = Job.of("send_email", new Email("a@example.com", "first")).withId("order-42");
 		Job second = Job.of("send_email", new Email("b@example.com", "second")).withId("order-42");
