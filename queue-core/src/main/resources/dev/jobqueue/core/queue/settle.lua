@@ -58,7 +58,6 @@ while j < n do
     if ARGV[i] == '0' then i = i + 1 else plain = false; fx[j] = i; i = effects(i, false, now) end
   end
 end
-end
 local held = redis.call('HMGET', K_LEASES, unpack(ids))
 
 local in_flows = redis.call('HLEN', K_FLOWS) > 0

@@ -225,10 +225,13 @@ class EventStoreTests {
 			.doesNotContain("\u001e").contains("\u001d"));
 		// Two types in one call: one per job, in the jobs' order.
 		assertThat(entries.get(1).getFields().get("jobs")).contains("note\u001dmemo\u001dnote");
-		for (StreamEntry entry : entries) {
+		for (StreamEntry entry : entries.subList(0, 2)) {
 			assertThat(RedisEventStore.events(store, entry)).extracting(JobEvent::jobId, JobEvent::jobType)
 				.containsExactly(tuple(jobs.get(0).id(), "note"), tuple(jobs.get(1).id(), "memo"), tuple(jobs.get(2).id(), "note"));
 		}
+		// The worker sends completions grouped by lease and type, so their order within the call is free.
+		assertThat(RedisEventStore.events(store, entries.get(2))).extracting(JobEvent::jobId, JobEvent::jobType)
+			.containsExactlyInAnyOrder(tuple(jobs.get(0).id(), "note"), tuple(jobs.get(1).id(), "memo"), tuple(jobs.get(2).id(), "note"));
 		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("grouped"));
 		for (Job job : jobs) {
 			assertThat(events.jobEvents(job.id())).extracting(JobEvent::kind, JobEvent::jobType, JobEvent::attempt)
