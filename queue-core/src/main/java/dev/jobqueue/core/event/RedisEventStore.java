@@ -71,7 +71,8 @@ public final class RedisEventStore implements EventStore {
 			args.addAll(List.of("job", jobId));
 		}
 		for (Map.Entry<String, String> field : fields.entrySet()) {
-			if (List.of("event", "name", "job").contains(field.getKey())) {
+			// 'jobs' holds the events of an entry of many jobs (JobEvent.allOf): a note's would be read as those.
+			if (List.of("event", "name", "job", "jobs").contains(field.getKey())) {
 				throw new IllegalArgumentException("A note's field must not be named '" + field.getKey() + "'");
 			}
 			args.add(field.getKey());
