@@ -125,6 +125,9 @@ public final class RedisEventStore implements EventStore {
 		while (true) {
 			List<StreamEntry> page = this.redis.xrange(key, start, "+", SCAN_PAGE);
 			for (StreamEntry entry : page) {
+				if (!mentions(entry, jobId)) {
+					continue;
+				}
 				for (JobEvent event : events(store, entry)) {
 					if (!jobId.equals(event.jobId())) {
 						continue;
@@ -144,6 +147,15 @@ public final class RedisEventStore implements EventStore {
 			}
 			start = "(" + page.get(page.size() - 1).getID();
 		}
+	}
+
+	/**
+	 * Whether an entry may hold an event of {@code jobId}: most of a scan holds none, and reading each of their events
+	 * would cost several times more.
+	 */
+	private static boolean mentions(StreamEntry entry, String jobId) {
+		String jobs = entry.getFields().get("jobs");
+		return (jobs != null) ? jobs.contains(jobId) : jobId.equals(entry.getFields().get("job"));
 	}
 
 	/** When the job was created, by the clock of the machine that enqueued it (its envelope's header, or its id). */
