@@ -13,6 +13,7 @@ public interface EventStore {
 	/**
 	 * Appends a note (kind {@link JobEvent#USER}, field {@code name}, the job's type when {@code jobId} names a stored
 	 * job) to {@code queue}'s stream; {@link #jobEvents} lists it among the job's events. Returns the event's stream id.
+	 * Refuses fields named {@code event}, {@code name}, {@code job} or {@code jobs}: readers take those for the entry's own.
 	 */
 	String append(String queue, String jobId, String name, Map<String, String> fields);
 

@@ -1,6 +1,7 @@
 package dev.jobqueue.core.event;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,15 +17,19 @@ import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.queue.EventOptions;
 import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueKeys;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.Retention;
 import dev.jobqueue.core.worker.JobExecutionListener;
 import dev.jobqueue.core.worker.Worker;
 import dev.jobqueue.test.RedisProxy;
 import dev.jobqueue.test.RedisServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** Events where a job's history could disagree with its state, and streams that are trimmed or deleted. */
@@ -194,6 +199,40 @@ class EventEdgeTests {
 		assertThat(note.kind()).isEqualTo(JobEvent.USER);
 		assertThat(note.attempt()).isNull();
 		assertThat(note.field("attempt")).isEqualTo("first");
+	}
+
+	@Test
+	void anIdUsedAgainAfterItsJobWasForgottenShowsOnlyTheEventsOfItsNewJob() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "reused",
+				QueueOptions.defaults().withCompletedRetention(Retention.NONE));
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("reused"));
+		// Not an idempotency key (as a job read back from a store): the id is free again once its job is forgotten.
+		queue.enqueue(new Job("order-7", "report", null, "{}", 0, Instant.now(), 0, null, null, null, null, null, null,
+				false));
+		assertThat(queue.settle(queue.store().lease(1, false).jobs().get(0), new Outcome.Completed(null))).isTrue();
+		assertThat(queue.get("order-7")).isEmpty();
+		queue.enqueue(new Job("order-7", "memo", null, "{}", 0, Instant.now(), 0, null, null, null, null, null, null,
+				false));
+		assertThat(queue.store().lease(1, false).jobs()).extracting(LeasedJob::id).containsExactly("order-7");
+
+		assertThat(events.jobEvents("order-7")).extracting(JobEvent::kind, JobEvent::jobType)
+			.containsExactly(tuple(JobEvent.CREATED, "memo"), tuple(JobEvent.STARTED, "memo"));
+		assertThat(events.recentEvents(10)).filteredOn((event) -> "report".equals(event.jobType()))
+			.extracting(JobEvent::kind).containsExactly(JobEvent.COMPLETED, JobEvent.STARTED, JobEvent.CREATED);
+	}
+
+	@Test
+	void aNoteWithAFieldNamedJobsIsRefusedRatherThanReadAsTheEventsOfOtherJobs() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "noted");
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("noted"));
+		Job noted = Job.of("report", Map.of("n", 1));
+		queue.enqueue(noted);
+
+		// A field 'jobs' is what an entry of many jobs' events holds: readers would take the note's text for those.
+		assertThatThrownBy(() -> events.append("noted", noted.id(), "import", Map.of("jobs", "3 of 4")))
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'jobs'");
+		assertThat(events.recentEvents(10)).extracting(JobEvent::kind, JobEvent::jobId)
+			.containsExactly(tuple(JobEvent.CREATED, noted.id()));
 	}
 
 }

@@ -19,13 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+import dev.jobqueue.core.event.JobEvent;
+import dev.jobqueue.core.event.RedisEventStore;
 import dev.jobqueue.core.job.Job;
+import dev.jobqueue.core.job.JobError;
 import dev.jobqueue.core.job.JobInfo;
 import dev.jobqueue.core.job.JobState;
 import dev.jobqueue.core.queue.CancelResult;
 import dev.jobqueue.core.queue.EnqueueResult;
+import dev.jobqueue.core.queue.LeasedJob;
+import dev.jobqueue.core.queue.Outcome;
 import dev.jobqueue.core.queue.QueueOptions;
 import dev.jobqueue.core.queue.RedisJobQueue;
+import dev.jobqueue.core.queue.SettleResult;
+import dev.jobqueue.core.queue.Settlement;
 import dev.jobqueue.core.worker.HandlerOptions;
 import dev.jobqueue.core.worker.RetryPolicy;
 import dev.jobqueue.core.worker.Worker;
@@ -252,6 +259,33 @@ class FlowsTests {
 		assertThat(this.flows.chainStatus(batch.id() + ":1").orElseThrow().status()).isEqualTo(FlowStatus.FAILED);
 		await().untilAsserted(() -> assertThat(this.ran).contains("callback failure"));
 		assertThat(this.ran).doesNotContain("step a3");
+	}
+
+	@Test
+	void aStepStartedAndCancelledByOneSettleHasItsCreationThenItsCancellationInItsEvents() {
+		RedisEventStore events = RedisEventStore.of(redis.server().client(), "jobqueue", List.of("flows"));
+		BatchStatus batch = this.flows.batch()
+			.add(this.flows.chain().add("step", new Step("a1")).add("step", new Step("a2")))
+			.add("fail", new Step("bad"))
+			.dispatch();
+		List<LeasedJob> leased = this.queue.store().lease(10, false).jobs();
+		LeasedJob first = leased.stream().filter((job) -> job.job().type().equals("step")).findFirst().orElseThrow();
+		LeasedJob bad = leased.stream().filter((job) -> job.job().type().equals("fail")).findFirst().orElseThrow();
+
+		// One call: a1's skip starts step a2, then bad's death fails the batch, which cancels its chain and so a2.
+		SettleResult result = this.queue.store().settle(List.of(
+				new Settlement(first, new Outcome.Skipped("{\"why\":\"done already\"}")),
+				new Settlement(bad, new Outcome.Dead(new JobError("broken", "test", "", "test")))));
+
+		assertThat(result.settled()).containsExactly(true, true);
+		awaitBatch(batch.id(), FlowStatus.FAILED);
+		String second = events.recentEvents(50).stream()
+			.filter((event) -> event.kind().equals(JobEvent.CREATED) && "step".equals(event.jobType())
+					&& !event.jobId().equals(first.id()))
+			.map(JobEvent::jobId).findFirst().orElseThrow();
+		assertThat(this.queue.get(second).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+		assertThat(events.jobEvents(second)).extracting(JobEvent::kind).containsExactly(JobEvent.CREATED,
+				JobEvent.CANCELLED);
 	}
 
 	@Test

@@ -69,6 +69,27 @@ class SettleTests {
 	}
 
 	@Test
+	void aStaleCompletionAmongInterleavedCompletionsOfThreeLeasesIsReportedForItsOwnAttempt() {
+		for (String id : List.of("a", "b", "c")) {
+			this.queue.enqueue(job(id, 0));
+		}
+		Map<String, LeasedJob> first = byId(this.queue.store().lease(2, false).jobs());
+		LeasedJob c = this.queue.store().lease(1, false).jobs().get(0);
+		assertThat(this.queue.settle(first.get("b"), new Outcome.HandedBack(Duration.ZERO, false))).isTrue();
+		LeasedJob b = this.queue.store().lease(1, false).jobs().get(0);
+		assertThat(b.id()).isEqualTo("b");
+
+		// Grouped by lease, the stale completion of b travels second, before c's: its answer must come back to it.
+		SettleResult result = this.queue.store().settle(List.of(completed(first.get("a")), completed(c),
+				completed(first.get("b")), completed(b)));
+
+		assertThat(result.settled()).containsExactly(true, true, false, true);
+		for (String id : List.of("a", "b", "c")) {
+			assertThat(this.queue.get(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+		}
+	}
+
+	@Test
 	void aMixedCallSettlesEachAttemptAsItSaysAndAnswersInItsOrder() {
 		for (String id : List.of("plain", "valued", "failed", "late", "plain2", "back1", "back2", "dead", "stopped", "other")) {
 			this.queue.enqueue(job(id, 0));
@@ -129,6 +150,36 @@ class SettleTests {
 		assertThat(leased).allSatisfy((job) -> assertThat(job.token()).isGreaterThan(stalled.token()));
 		assertThat(leased).allSatisfy((job) -> assertThat(job.job().attempts()).isEqualTo(job.attempt()));
 		assertThat(leased.get(4).job().type()).isEqualTo("send_email");
+	}
+
+	@Test
+	void aLeaseOfAJobWithoutDataAmongAPriorityJobARetriedJobAndASuspectTellsEachItsOwn() {
+		this.queue.enqueue(job("suspect", 0));
+		this.queue.store().lease(1, false);
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.queue.store().reap(100).reclaimed().isEmpty());
+		this.queue.enqueue(job("retried", 0));
+		LeasedJob failing = this.queue.store().lease(1, false).jobs().get(0);
+		assertThat(this.queue.settle(failing, new Outcome.Retry(Duration.ZERO, ERROR))).isTrue();
+		this.queue.enqueue(job("missing", 0));
+		this.queue.enqueue(job("plain", 0));
+		this.queue.enqueue(job("urgent", 5));
+		// The job's data is gone (a partial restore, a hand-edited key): the lease says so for that job alone.
+		redis.server().client().hdel(QueueKeys.of("jobqueue", "settles").key("jobs"), "missing");
+
+		List<LeasedJob> leased = this.queue.store().lease(10, true).jobs();
+
+		assertThat(leased).extracting(LeasedJob::id).containsExactly("suspect", "urgent", "missing", "plain", "retried");
+		assertThat(leased).extracting(LeasedJob::attempt).containsExactly(2, 1, 1, 1, 2);
+		assertThat(leased).extracting(LeasedJob::failures).containsExactly(0, 0, 0, 0, 1);
+		assertThat(leased).extracting(LeasedJob::suspect).containsExactly(true, false, false, false, false);
+		assertThat(leased).extracting(LeasedJob::isReadable).containsExactly(true, true, false, true, true);
+		assertThat(leased.get(2).problem()).contains("missing");
+		assertThat(leased.get(1).job().priority()).isEqualTo(5);
+		SettleResult result = this.queue.store().settle(leased.stream().map(SettleTests::completed).toList());
+		assertThat(result.settled()).containsOnly(true);
+		for (String id : List.of("suspect", "urgent", "plain", "retried")) {
+			assertThat(this.queue.get(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+		}
 	}
 
 	private static Settlement completed(LeasedJob lease) {
