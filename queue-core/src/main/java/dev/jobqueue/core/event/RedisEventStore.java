@@ -43,16 +43,14 @@ public final class RedisEventStore implements EventStore {
 
 	private final List<QueueKeys> stores;
 
-	private final long maxLength;
-
-	/** The events of these stores, kept as {@code events} says (the queues' own setting bounds their steps). */
+	/** The events of these stores; each queue's own {@code events} setting bounds its stream, notes included. */
 	public RedisEventStore(UnifiedJedis redis, List<QueueKeys> stores, EventOptions events) {
 		if (stores.isEmpty()) {
 			throw new IllegalArgumentException("An event store needs at least one queue");
 		}
 		this.redis = Objects.requireNonNull(redis, "redis");
 		this.stores = List.copyOf(stores);
-		this.maxLength = events.maxLength();
+		Objects.requireNonNull(events, "events");
 	}
 
 	/** The events of whole queues, each held in one store, under {@code keyPrefix}. */
@@ -65,8 +63,8 @@ public final class RedisEventStore implements EventStore {
 	public String append(String queue, String jobId, String name, Map<String, String> fields) {
 		Objects.requireNonNull(name, "name");
 		QueueKeys store = storeOf(queue, jobId);
-		List<String> args = new ArrayList<>(List.of((jobId != null) ? jobId : "", String.valueOf(this.maxLength),
-				"event", JobEvent.USER, "name", name));
+		List<String> args = new ArrayList<>(List.of((jobId != null) ? jobId : "", "event", JobEvent.USER, "name",
+				name));
 		if (jobId != null) {
 			args.addAll(List.of("job", jobId));
 		}

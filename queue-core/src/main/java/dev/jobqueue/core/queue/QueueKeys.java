@@ -17,7 +17,7 @@ public final class QueueKeys {
 	static final List<String> PARTS = List.of("jobs", "ready", "prio", "scheduled", "retry", "active", "leases",
 			"attempts", "failures", "stalls", "priorities", "errors", "results", "progress", "completed", "cancelled",
 			"skipped", "dead", "seq", "token", "wake", "stalled", "tombstones", "cancels", "reaped", "flows", "uniques",
-			"batches", "chains", "ended", "paused", "cancelling", "relay", "events", "history", "flow_index");
+			"batches", "chains", "ended", "paused", "cancelling", "relay", "events", "event_count", "history", "flow_index");
 
 	private final String prefix;
 

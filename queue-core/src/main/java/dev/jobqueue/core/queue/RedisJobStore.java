@@ -580,8 +580,9 @@ public class RedisJobStore implements JobStore {
 			return;
 		}
 		try {
-			this.redis.xadd(this.keys.key("events"), XAddParams.xAddParams().approximateTrimming().maxLen(events.maxLength()),
-					Map.of("event", kind, "worker", this.workerId));
+			// Counted as the scripts count theirs (see count_events in common.lua): their next call trims the stream.
+			this.redis.xadd(this.keys.key("events"), XAddParams.xAddParams(), Map.of("event", kind, "worker", this.workerId));
+			this.redis.incr(this.keys.key("event_count"));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Cannot write {} of worker {} to {}", kind, this.workerId, this, ex);

@@ -1,14 +1,17 @@
 #!lua
 --[[ Appends a user event (an audit note, ...) to a queue's event stream, with the job's type when the job is stored.
-KEYS: jobs events
-ARGV[1] job id ('': none), ARGV[2] most events the stream keeps (MAXLEN ~), then field, value pairs
+KEYS: jobs events event_count
+ARGV[1] job id ('': none), then field, value pairs; the note is counted in event_count, and the queue's next
+  script that writes events trims the stream (count_events in common.lua)
 Returns: the event's stream id ]]
 
 local id = ARGV[1]
 local envelope = (id ~= '') and redis.call('HGET', K_JOBS, id)
-local fields = { unpack(ARGV, 3) }
+local fields = { unpack(ARGV, 2) }
 if envelope then
   fields[#fields + 1] = 'type'
   fields[#fields + 1] = string.match(envelope, '^[^\t\n]*')
 end
-return redis.call('XADD', K_EVENTS, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+local sid = redis.call('XADD', K_EVENTS, '*', unpack(fields))
+redis.call('INCR', K_EVENT_COUNT)
+return sid

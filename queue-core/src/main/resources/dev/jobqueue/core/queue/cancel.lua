@@ -5,7 +5,7 @@ request that its worker sees at its next heartbeat. A chain's pending step is ca
 starts; a batch's waiting members are cancelled and its running ones asked to stop.
 KEYS: jobs prio scheduled retry active completed cancelled skipped dead tombstones cancels leases attempts failures
       stalls priorities errors results progress reaped ready seq wake flows uniques batches chains ended
-      cancelling relay events history
+      cancelling relay events event_count history
 ARGV[1] id, ARGV[2] cancelled jobs to keep, ARGV[3] longest time to keep one, ms (-1: no age limit)
 Returns: 'cancelled', 'requested' (running: its worker stops it), 'unknown', or the state that cannot be
 cancelled ('completed', 'cancelled', 'skipped', 'dead'; for flows also 'succeeded', 'failed') ]]

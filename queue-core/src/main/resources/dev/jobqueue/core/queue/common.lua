@@ -55,8 +55,9 @@ all under one hash tag (see QueueKeys):
                     members to cancel (cancel_members, a chunk per call)
  paused      string present while the queue is paused: leases hand out nothing, enqueues go on
  events      stream every lifecycle step of the queue's jobs (see emit; an entry of enqueue, lease or settle holds
-                    the events of all the jobs of its call, see batch_events), bounded by length in events (MAXLEN ~)
-                    and age; a job's events are found by scanning it from the job's creation (RedisEventStore)
+                    the events of all the jobs of its call, see batch_events), bounded by length in events (see
+                    count_events) and age; a job's events are found by scanning it from the job's creation (RedisEventStore)
+ event_count string how many events 'events' holds (see count_events)
  history     hash   written by earlier versions only (id -> the ids of the job's events): forget still deletes its
                     fields while it is not empty, so that a store written before does not keep them for ever
  flow_index  zset   'b<id>' / 'c<id>' of top-level batches and chains, score = dispatch time; the newest 10,000, for
@@ -190,6 +191,53 @@ local function job_type(id)
   return envelope and envelope_type(envelope) or ''
 end
 
+--[[ The stream keeps about event_max_length events, counted in 'event_count'; an entry of several events says how
+many in its field 'n'. Trimming by entries (MAXLEN) could not count them: a big entry after many small ones cut the
+stream to a hundredth of its length. Each call drops at most EVENT_DROP_PAGES pages of the oldest entries, so no
+call blocks Redis long; the next call goes on while the count is over. ]]
+local EVENT_DROP_PAGES, EVENT_PAGE = 10, 100
+
+-- Events an entry holds ('jobs' entries say how many in 'n').
+local function entry_events(fields)
+  local n, grouped = nil, false
+  for k = 1, #fields, 2 do
+    if fields[k] == 'n' then n = fields[k + 1] elseif fields[k] == 'jobs' then grouped = true end
+  end
+  return grouped and tonumber(n) or 1
+end
+
+-- Drops the oldest entries while the count is over `excess` dropped events or they are older than min_ms (nil:
+-- no age limit), and takes what it dropped off the count.
+local function drop_events(excess, min_ms)
+  local dropped = 0
+  for _ = 1, EVENT_DROP_PAGES do
+    local page = redis.call('XRANGE', K_EVENTS, '-', '+', 'COUNT', EVENT_PAGE)
+    if #page == 0 then
+      redis.call('DEL', K_EVENT_COUNT)
+      return
+    end
+    local ids, done = {}, false
+    for _, entry in ipairs(page) do
+      if dropped >= excess and (not min_ms or tonumber(string.match(entry[1], '^%d+')) >= min_ms) then
+        done = true
+        break
+      end
+      ids[#ids + 1] = entry[1]
+      dropped = dropped + entry_events(entry[2])
+    end
+    if #ids > 0 then redis.call('XDEL', K_EVENTS, unpack(ids)) end
+    if done then break end
+  end
+  if dropped > 0 then redis.call('DECRBY', K_EVENT_COUNT, dropped) end
+end
+
+-- Counts n events just added, and drops the oldest once the stream holds a tenth (at most 1,000) more than it keeps.
+local function count_events(n)
+  local total = redis.call('INCRBY', K_EVENT_COUNT, n)
+  local keep = tonumber(event_max_length)
+  if total > keep + math.min(1000, math.ceil(keep / 10)) then drop_events(total - keep, nil) end
+end
+
 -- Appends one event of job id, of type job_kind, to the stream.
 local function append_event(kind, id, job_kind, ...)
   local entry = { 'event', kind, 'job', id, 'type', job_kind }
@@ -199,7 +247,8 @@ local function append_event(kind, id, job_kind, ...)
     local value = extra[k + 1]
     if value ~= nil and value ~= '' then entry[#entry + 1] = extra[k]; entry[#entry + 1] = value end
   end
-  redis.call('XADD', K_EVENTS, 'MAXLEN', '~', event_max_length, '*', unpack(entry))
+  redis.call('XADD', K_EVENTS, '*', unpack(entry))
+  count_events(1)
 end
 
 --[[ The scripts that write the events of many jobs (enqueue, lease, settle) call batch_events() first and
@@ -260,9 +309,9 @@ local function flush_events()
   if #batch_records == 0 then return end
   local entry = { 'jobs', table.concat(batch_records, RS) }
   if event_worker ~= '' then entry[3] = 'worker'; entry[4] = event_worker end
-  -- The stream is bounded in events: an entry of n events counts n.
-  redis.call('XADD', K_EVENTS, 'MAXLEN', '~', tostring(math.max(1, math.floor(event_max_length / batch_size))),
-    '*', unpack(entry))
+  if batch_size > 1 then entry[#entry + 1] = 'n'; entry[#entry + 1] = tostring(batch_size) end
+  redis.call('XADD', K_EVENTS, '*', unpack(entry))
+  count_events(batch_size)
   batch_records, batch_size, batch_types, created_ids, created_types = {}, 0, {}, {}, {}
 end
 
@@ -359,12 +408,14 @@ local function emit_settled(id, outcome, value, err, token, max_stalls, now)
   end
 end
 
--- Drops events older than the configured age; by stream id, so in O(removed).
+-- Drops events older than the configured age (a bounded number per call; the janitor calls again), and any beyond
+-- the length the stream keeps.
 local function trim_events(now)
   if not event_mode then event_settings() end
-  if event_max_age and event_max_age >= 0 then
-    redis.call('XTRIM', K_EVENTS, 'MINID', '~', string.format('%.0f', now - event_max_age))
-  end
+  if not event_max_length then return end
+  local over = tonumber(redis.call('GET', K_EVENT_COUNT) or '0') - tonumber(event_max_length)
+  local min_ms = (event_max_age and event_max_age >= 0) and (now - event_max_age) or nil
+  if over > 0 or min_ms then drop_events(math.max(0, over), min_ms) end
 end
 
 -- Stores a new job unless its id exists. Returns 1 when it is pending now (ids of priority 0 are appended to

@@ -1,6 +1,6 @@
 #!lua
 --[[ Enqueues jobs. A job whose id exists, or whose idempotency key still lives, is left as it is.
-KEYS: jobs ready prio scheduled priorities seq wake events
+KEYS: jobs ready prio scheduled priorities seq wake events event_count
   then idempotency keys and effect keys, referenced by index n as KEYS[KEY_BASE + n]
 ARGV[1] number of jobs, ARGV[2] idempotency window in ms, ARGV[3] this call's nonce (the idempotency keys' value,
   so a call sent again after a lost reply recognises the jobs its first send created)

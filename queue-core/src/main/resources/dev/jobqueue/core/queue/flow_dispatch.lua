@@ -2,7 +2,7 @@
 --[[ Dispatches flows (dev.jobqueue.core.flow): jobs with a unique key, chains and batches. A large batch takes
 several calls; the first one writes its record, with every member counted as pending.
 KEYS: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake tombstones
-      cancels flows uniques batches chains ended cancelling relay events
+      cancels flows uniques batches chains ended cancelling relay events event_count
       flow_index
 ARGV[1] number of operations, then the operations:
   'new' ref                   the flow ref ('c<id>', 'b<id>') must not exist yet: otherwise nothing is done and

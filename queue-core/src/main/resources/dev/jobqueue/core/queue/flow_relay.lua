@@ -9,7 +9,7 @@ death, counted; when that death never reached the home (overwritten in the relay
 counted pending there and nothing is undone. A flow that cannot take the job back leaves it alone: its outcome
 counts nowhere. The relay entry is deleted afterwards by relay_done.lua; a crash in between only relays it again.
 KEYS: jobs ready prio scheduled retry active completed cancelled skipped dead priorities seq wake tombstones
-      cancels flows uniques batches chains ended cancelling relay events
+      cancels flows uniques batches chains ended cancelling relay events event_count
 ARGV[1] job id, ARGV[2] how it ended ('ok', 'dead', 'cancelled') or 'revive', ARGV[3] the flow ref ('b<id>',
 'c<id>'), followed by '\31<life>' for a life after the first, ARGV[4] its result or error JSON ('' for none)
 Returns: 1 applied, 0 already applied, superseded, let go (or the flow's record is gone) ]]

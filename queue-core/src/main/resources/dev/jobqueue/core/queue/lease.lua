@@ -3,7 +3,7 @@
 higher priority first, FIFO within one. A paused queue leases nothing. Members of a batch that ended early are
 cancelled instead (cancelling_batches). Allowed under OOM: leasing moves ids and lets workers drain the queue.
 KEYS: jobs ready prio scheduled retry active leases attempts failures priorities seq token wake stalled tombstones
-      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling relay events
+      paused completed cancelled skipped dead cancels flows uniques batches chains ended cancelling relay events event_count
 ARGV[1] most jobs to lease
 ARGV[2] lease length in ms
 ARGV[3] most delayed jobs to promote per delayed set

@@ -1,6 +1,6 @@
 #!lua
 --[[ Stores a running job's progress, if its lease is still held.
-KEYS: leases progress jobs events
+KEYS: leases progress jobs events event_count
 ARGV[1] id, ARGV[2] fencing token, ARGV[3] progress, ARGV[4] the job's type for its event ('': read it from the job)
 Returns: 1 stored, 0 the lease is no longer held ]]
 -- @include common

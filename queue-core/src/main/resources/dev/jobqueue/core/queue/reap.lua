@@ -6,7 +6,7 @@ is the only suspect each time it does and alone reaches the limit; jobs that mer
 A job whose cancel was requested ends cancelled instead. A job that ends here and belongs to a flow tells it
 (job_finished): a poison pill releases its unique key, fails its chain or counts as a failure of its batch.
 KEYS: active leases stalls stalled dead errors cancels cancelled wake reaped attempts jobs ready prio scheduled retry completed
-      skipped priorities seq tombstones flows uniques batches chains ended cancelling relay events
+      skipped priorities seq tombstones flows uniques batches chains ended cancelling relay events event_count
 ARGV[1] stalls after which a job is dead-lettered as a poison pill
 ARGV[2] most leases to reclaim per call
 Returns: { { ids pending again }, { ids dead-lettered }, { ids cancelled } } ]]

@@ -3,7 +3,7 @@
 the flow can take it back (rejoin in common.lua): a running batch counts it pending again, a chain failed at its
 step resumes from it; otherwise it runs alone. A job of a flow homed on another queue asks that queue through
 the relay (rejoin_remote): this script touches this store only.
-KEYS: dead failures stalls priorities ready prio seq wake jobs flows batches chains ended attempts relay events
+KEYS: dead failures stalls priorities ready prio seq wake jobs flows batches chains ended attempts relay events event_count
 ARGV[1] 'ids' to revive the ids that follow (up to the event settings, see emit), or 'oldest' to revive up to
   ARGV[2] of the oldest dead jobs
 Returns: number of jobs revived ]]

@@ -3,7 +3,7 @@
 all or nothing. Allowed under OOM: settling frees memory, and refusing it would make finished jobs run again.
 KEYS: jobs ready prio scheduled retry active leases attempts failures stalls priorities errors results progress
       completed cancelled skipped dead seq wake stalled cancels reaped tombstones flows uniques batches chains ended
-      cancelling relay events history
+      cancelling relay events event_count history
   then effect keys, referenced by index n as KEYS[KEY_BASE + n]
 ARGV[1] completed (and cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: no age limit)
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: no age limit)

@@ -1,7 +1,7 @@
 #!lua
 --[[ Retention janitor: trims completed, cancelled, skipped and dead jobs by count and age.
 KEYS: completed cancelled skipped dead jobs leases attempts failures stalls priorities errors results progress reaped
-      history events
+      history events event_count
 ARGV[1] finished (completed, cancelled, skipped) jobs to keep, ARGV[2] their longest age in ms (-1: none)
 ARGV[3] dead jobs to keep, ARGV[4] their longest age in ms (-1: none)
 ARGV[5] most jobs to remove per set

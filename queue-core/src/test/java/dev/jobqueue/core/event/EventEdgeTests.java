@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,8 +94,8 @@ class EventEdgeTests {
 		queue.enqueue(newest);
 		queue.store().trim();
 
-		// MINID ~ drops whole stream nodes (up to 100 entries each) older than the age; the newest node stays.
-		assertThat(this.client.xlen(key)).isLessThanOrEqualTo(101);
+		// Every entry older than the age goes, and only those.
+		assertThat(this.client.xlen(key)).isEqualTo(1);
 		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("aged")).recentEvents(1)).extracting(JobEvent::jobId)
 			.containsExactly(newest.id());
 	}
@@ -136,6 +137,47 @@ class EventEdgeTests {
 			await().atMost(Duration.ofSeconds(15))
 				.until(() -> delivered.containsAll(after.stream().map(Job::id).toList()) && poisonTries.get() >= 2);
 		}
+	}
+
+	@Test
+	void aBigEntryAfterManySmallOnesLeavesTheStreamItsLengthInEvents() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "mixed",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 3_000, Duration.ofDays(1))));
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("mixed"));
+		List<Job> jobs = IntStream.range(0, 1_000).mapToObj((i) -> Job.of("report", Map.of("n", i))).toList();
+		jobs.forEach(queue::enqueue);
+		assertThat(queue.store().lease(1_000, false).jobs()).hasSize(1_000);
+
+		// 2,000 events, under the 3,000 the stream keeps: none is dropped because the lease's entry holds 1,000.
+		assertThat(eventsIn("mixed")).isEqualTo(2_000L);
+		assertThat(events.jobEvents(jobs.get(0).id())).extracting(JobEvent::kind)
+			.containsExactly(JobEvent.CREATED, JobEvent.STARTED);
+	}
+
+	@Test
+	void theStreamKeepsAboutItsLengthInEventsWhateverTheSizeOfItsEntries() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "bounded",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 1_000, Duration.ofDays(1))));
+		for (int i = 0; i < 2_500; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		// Over by a tenth at most (100 here) before the oldest go.
+		assertThat(eventsIn("bounded")).isBetween(1_000L, 1_100L);
+		queue.enqueueAll(IntStream.range(0, 700).mapToObj((i) -> Job.of("report", Map.of("bulk", i))).toList());
+		assertThat(queue.store().lease(900, false).jobs()).hasSize(900);
+		// Whole entries go, oldest first, until the count is back to its length: the lease's 900 starts stay.
+		assertThat(eventsIn("bounded")).isBetween(900L, 1_100L);
+		assertThat(this.client.get(QueueKeys.of("jobqueue", "bounded").key("event_count")))
+			.isEqualTo(String.valueOf(eventsIn("bounded")));
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("bounded")).recentEvents(900))
+			.allSatisfy((event) -> assertThat(event.kind()).isEqualTo(JobEvent.STARTED));
+	}
+
+	/** The events the queue's stream holds, counted as readers expand its entries. */
+	private long eventsIn(String queue) {
+		QueueKeys store = QueueKeys.of("jobqueue", queue);
+		return this.client.xrange(store.key("events"), "-", "+").stream()
+			.mapToLong((entry) -> RedisEventStore.events(store, entry).size()).sum();
 	}
 
 	@Test
