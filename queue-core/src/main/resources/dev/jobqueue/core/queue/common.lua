@@ -193,9 +193,10 @@ end
 
 --[[ The stream keeps about event_max_length events, counted in 'event_count'; an entry of several events says how
 many in its field 'n'. Trimming by entries (MAXLEN) could not count them: a big entry after many small ones cut the
-stream to a hundredth of its length. Each call drops at most EVENT_DROP_PAGES pages of the oldest entries, so no
-call blocks Redis long; the next call goes on while the count is over. ]]
-local EVENT_DROP_PAGES, EVENT_PAGE = 10, 100
+stream to a hundredth of its length. Entries are read a few at a time (reading more than the ones dropped cost more
+than the events themselves), and each call reads a bounded number, so none blocks Redis long: the next call goes on
+while the count is over. ]]
+local EVENT_PAGE = 10
 
 -- Events an entry holds ('jobs' entries say how many in 'n').
 local function entry_events(fields)
@@ -206,11 +207,12 @@ local function entry_events(fields)
   return grouped and tonumber(n) or 1
 end
 
--- Drops the oldest entries while the count is over `excess` dropped events or they are older than min_ms (nil:
--- no age limit), and takes what it dropped off the count.
-local function drop_events(excess, min_ms)
+-- Drops the oldest entries until `excess` events are dropped and the oldest left is not older than min_ms (nil: no
+-- age limit; at most 10,000 events more for it), reading at most `pages` pages of them, and takes what it dropped off
+-- the count.
+local function drop_events(excess, min_ms, pages)
   local dropped = 0
-  for _ = 1, EVENT_DROP_PAGES do
+  for _ = 1, pages do
     local page = redis.call('XRANGE', K_EVENTS, '-', '+', 'COUNT', EVENT_PAGE)
     if #page == 0 then
       redis.call('DEL', K_EVENT_COUNT)
@@ -218,7 +220,8 @@ local function drop_events(excess, min_ms)
     end
     local ids, done = {}, false
     for _, entry in ipairs(page) do
-      if dropped >= excess and (not min_ms or tonumber(string.match(entry[1], '^%d+')) >= min_ms) then
+      if dropped >= excess and (not min_ms or dropped >= excess + 10000
+          or tonumber(string.match(entry[1], '^%d+')) >= min_ms) then
         done = true
         break
       end
@@ -235,7 +238,7 @@ end
 local function count_events(n)
   local total = redis.call('INCRBY', K_EVENT_COUNT, n)
   local keep = tonumber(event_max_length)
-  if total > keep + math.min(1000, math.ceil(keep / 10)) then drop_events(total - keep, nil) end
+  if total > keep + math.min(1000, math.ceil(keep / 10)) then drop_events(total - keep, nil, 100) end
 end
 
 -- Appends one event of job id, of type job_kind, to the stream.
@@ -415,7 +418,7 @@ local function trim_events(now)
   if not event_max_length then return end
   local over = tonumber(redis.call('GET', K_EVENT_COUNT) or '0') - tonumber(event_max_length)
   local min_ms = (event_max_age and event_max_age >= 0) and (now - event_max_age) or nil
-  if over > 0 or min_ms then drop_events(math.max(0, over), min_ms) end
+  if over > 0 or min_ms then drop_events(math.max(0, over), min_ms, 100) end
 end
 
 -- Stores a new job unless its id exists. Returns 1 when it is pending now (ids of priority 0 are appended to
