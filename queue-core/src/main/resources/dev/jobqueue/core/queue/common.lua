@@ -235,8 +235,19 @@ local function drop_events(excess, min_ms, pages)
 end
 
 -- Counts n events just added, and drops the oldest once the stream holds a tenth (at most 1,000) more than it keeps.
+-- A count that plainly disagrees with the stream is set again: one over a stream that holds only the entry just added
+-- (deleted by hand or emptied; dropping for it would drop the newest events), none over a stream written before
+-- events were counted (it would keep that many more for ever; its entries count one each, as drop_events takes them
+-- off: entries of several did not say how many then).
 local function count_events(n)
   local total = redis.call('INCRBY', K_EVENT_COUNT, n)
+  local entries = redis.call('XLEN', K_EVENTS)
+  if entries == 1 and total ~= n then
+    total = n
+    redis.call('SET', K_EVENT_COUNT, n)
+  elseif entries > 1 and total == n then
+    total = redis.call('INCRBY', K_EVENT_COUNT, entries - 1)
+  end
   local keep = tonumber(event_max_length)
   if total > keep + math.min(1000, math.ceil(keep / 10)) then drop_events(total - keep, nil, 100) end
 end
@@ -416,7 +427,13 @@ end
 local function trim_events(now)
   if not event_mode then event_settings() end
   if not event_max_length then return end
-  local over = tonumber(redis.call('GET', K_EVENT_COUNT) or '0') - tonumber(event_max_length)
+  local count = redis.call('GET', K_EVENT_COUNT)
+  if not count then
+    -- Written before events were counted (see count_events), or empty.
+    count = redis.call('XLEN', K_EVENTS)
+    if count > 0 then redis.call('SET', K_EVENT_COUNT, count) end
+  end
+  local over = tonumber(count) - tonumber(event_max_length)
   local min_ms = (event_max_age and event_max_age >= 0) and (now - event_max_age) or nil
   if over > 0 or min_ms then drop_events(math.max(0, over), min_ms, 100) end
 end

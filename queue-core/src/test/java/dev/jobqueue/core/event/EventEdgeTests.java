@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobState;
@@ -171,6 +172,41 @@ class EventEdgeTests {
 			.isEqualTo(String.valueOf(eventsIn("bounded")));
 		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("bounded")).recentEvents(900))
 			.allSatisfy((event) -> assertThat(event.kind()).isEqualTo(JobEvent.STARTED));
+	}
+
+	@Test
+	void theEventsWrittenAfterTheStreamWasDeletedByHandAreKept() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "deleted",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		for (int i = 0; i < 105; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		this.client.del(QueueKeys.of("jobqueue", "deleted").key("events"));
+		List<Job> since = IntStream.range(0, 20).mapToObj((i) -> Job.of("report", Map.of("after", i))).toList();
+		since.forEach(queue::enqueue);
+
+		// The 20 events written since are all the stream holds: none is dropped for the deleted ones.
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("deleted")).recentEvents(100))
+			.extracting(JobEvent::jobId)
+			.containsExactlyInAnyOrderElementsOf(since.stream().map(Job::id).toList());
+	}
+
+	@Test
+	void aStreamWrittenBeforeEventsWereCountedIsBoundedByItsLength() {
+		QueueKeys store = QueueKeys.of("jobqueue", "upgraded");
+		// The previous version trimmed by entries and kept no count.
+		for (int i = 0; i < 200; i++) {
+			this.client.xadd(store.key("events"), XAddParams.xAddParams(),
+					Map.of("event", JobEvent.CREATED, "job", "old-" + i, "type", "report"));
+		}
+		RedisJobQueue queue = new RedisJobQueue(this.client, "upgraded",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 200, Duration.ofDays(1))));
+		for (int i = 0; i < 600; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+
+		assertThat(eventsIn("upgraded")).isBetween(200L, 220L);
+		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("upgraded")));
 	}
 
 	/** The events the queue's stream holds, counted as readers expand its entries. */
