@@ -209,28 +209,35 @@ end
 
 -- Drops the oldest entries until `excess` events are dropped and the oldest left is not older than min_ms (nil: no
 -- age limit; at most 10,000 events more for it), reading at most `pages` pages of them, and takes what it dropped off
--- the count.
+-- the count. They go in one exact XTRIM MINID (whole nodes freed at once; XDEL of their ids cost 3 us an entry).
 local function drop_events(excess, min_ms, pages)
-  local dropped = 0
+  local dropped, from, keep_from = 0, '-', nil
   for _ = 1, pages do
-    local page = redis.call('XRANGE', K_EVENTS, '-', '+', 'COUNT', EVENT_PAGE)
+    local page = redis.call('XRANGE', K_EVENTS, from, '+', 'COUNT', EVENT_PAGE)
     if #page == 0 then
+      -- Every entry goes (MAXLEN 0 keeps the stream's consumer groups, DEL would not).
+      redis.call('XTRIM', K_EVENTS, 'MAXLEN', 0)
       redis.call('DEL', K_EVENT_COUNT)
       return
     end
-    local ids, done = {}, false
     for _, entry in ipairs(page) do
       if dropped >= excess and (not min_ms or dropped >= excess + 10000
           or tonumber(string.match(entry[1], '^%d+')) >= min_ms) then
-        done = true
+        keep_from = entry[1]
         break
       end
-      ids[#ids + 1] = entry[1]
       dropped = dropped + entry_events(entry[2])
     end
-    if #ids > 0 then redis.call('XDEL', K_EVENTS, unpack(ids)) end
-    if done then break end
+    if keep_from then break end
+    from = '(' .. page[#page][1]
   end
+  if not keep_from then
+    -- The pages ran out: the entry after the last one read stays.
+    local ms, seq = string.match(from, '^%((%d+)%-(%d+)$')
+    if not ms then return end
+    keep_from = ms .. '-' .. string.format('%.0f', tonumber(seq) + 1)
+  end
+  redis.call('XTRIM', K_EVENTS, 'MINID', keep_from)
   if dropped > 0 then redis.call('DECRBY', K_EVENT_COUNT, dropped) end
 end
 

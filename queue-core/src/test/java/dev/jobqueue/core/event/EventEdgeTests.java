@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.XAddParams;
@@ -207,6 +208,30 @@ class EventEdgeTests {
 
 		assertThat(eventsIn("upgraded")).isBetween(200L, 220L);
 		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("upgraded")));
+	}
+
+	@Test
+	void aStreamFarOverItsLengthComesBackToItOverCallsAThousandEventsAtATime() {
+		QueueKeys store = QueueKeys.of("jobqueue", "shrunk");
+		// Counted under a length twenty times as long; the queue now keeps a thousand.
+		try (AbstractPipeline pipeline = this.client.pipelined()) {
+			for (int i = 0; i < 20_000; i++) {
+				pipeline.xadd(store.key("events"), XAddParams.xAddParams(),
+						Map.of("event", JobEvent.CREATED, "job", "old-" + i, "type", "report"));
+			}
+			pipeline.set(store.key("event_count"), "20000");
+		}
+		RedisJobQueue queue = new RedisJobQueue(this.client, "shrunk",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 1_000, Duration.ofDays(1))));
+		queue.enqueue(Job.of("report", Map.of("n", -1)));
+		// A call drops a thousand entries, not all 19,001 events over: none blocks Redis long.
+		assertThat(this.client.xlen(store.key("events"))).isEqualTo(20_001 - 1_000);
+		for (int i = 0; i < 20; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+
+		assertThat(eventsIn("shrunk")).isBetween(1_000L, 1_100L);
+		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("shrunk")));
 	}
 
 	/** The events the queue's stream holds, counted as readers expand its entries. */
