@@ -193,6 +193,24 @@ class EventEdgeTests {
 	}
 
 	@Test
+	void aWorkerEventAndANoteWrittenFirstAfterTheStreamWasDeletedAreKept() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "restarted",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("restarted"));
+		for (int i = 0; i < 105; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		this.client.del(QueueKeys.of("jobqueue", "restarted").key("events"));
+		queue.store().forWorker("w1").workerEvent("worker_started");
+		events.append("restarted", null, "deploy", Map.of("version", "2"));
+		for (int i = 0; i < 20; i++) {
+			queue.enqueue(Job.of("report", Map.of("after", i)));
+		}
+
+		assertThat(events.recentEvents(100)).hasSize(22);
+	}
+
+	@Test
 	void aStreamWrittenBeforeEventsWereCountedIsBoundedByItsLength() {
 		QueueKeys store = QueueKeys.of("jobqueue", "upgraded");
 		// The previous version trimmed by entries and kept no count.
