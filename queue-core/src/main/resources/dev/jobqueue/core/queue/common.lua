@@ -211,6 +211,10 @@ end
 -- age limit; at most 10,000 events more for it), reading at most `pages` pages of them, and takes what it dropped off
 -- the count. They go in one exact XTRIM MINID (whole nodes freed at once; XDEL of their ids cost 3 us an entry).
 local function drop_events(excess, min_ms, pages)
+  -- The newest entry stays unless it is too old: dropping one of more events than the stream keeps (a lease of
+  -- 1,000 jobs) left none of them.
+  local newest = redis.call('XREVRANGE', K_EVENTS, '+', '-', 'COUNT', 1)[1]
+  newest = newest and newest[1]
   local dropped, from, keep_from = 0, '-', nil
   for _ = 1, pages do
     local page = redis.call('XRANGE', K_EVENTS, from, '+', 'COUNT', EVENT_PAGE)
@@ -221,7 +225,7 @@ local function drop_events(excess, min_ms, pages)
       return
     end
     for _, entry in ipairs(page) do
-      if dropped >= excess and (not min_ms or dropped >= excess + 10000
+      if (dropped >= excess or entry[1] == newest) and (not min_ms or dropped >= excess + 10000
           or tonumber(string.match(entry[1], '^%d+')) >= min_ms) then
         keep_from = entry[1]
         break

@@ -211,6 +211,20 @@ class EventEdgeTests {
 	}
 
 	@Test
+	void aLeaseOfMoreJobsThanTheStreamKeepsEventsForLeavesTheirEvents() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "bulk",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 300, Duration.ofDays(1))));
+		queue.enqueueAll(IntStream.range(0, 450).mapToObj((i) -> Job.of("report", Map.of("bulk", i))).toList());
+		assertThat(queue.store().lease(450, false).jobs()).hasSize(450);
+
+		// Its entry is the newest: it stays whole, whatever its size; the older ones go.
+		assertThat(eventsIn("bulk")).isEqualTo(450L);
+		queue.store().trim();
+		assertThat(eventsIn("bulk")).isEqualTo(450L);
+		assertThat(this.client.get(QueueKeys.of("jobqueue", "bulk").key("event_count"))).isEqualTo("450");
+	}
+
+	@Test
 	void aStreamWrittenBeforeEventsWereCountedIsBoundedByItsLength() {
 		QueueKeys store = QueueKeys.of("jobqueue", "upgraded");
 		// The previous version trimmed by entries and kept no count.
