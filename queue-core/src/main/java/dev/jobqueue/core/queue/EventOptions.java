@@ -9,7 +9,7 @@ import java.util.Objects;
  * same call, so with {@link Mode#NONE} no event costs anything. Immutable.
  *
  * @param mode which events are written ({@link Mode#ALL} by default)
- * @param maxLength about how many events the stream keeps ({@code XADD MAXLEN ~}; 100,000 by default)
+ * @param maxLength about how many events the stream keeps, counted per event (the oldest go first; 100,000 by default)
  * @param maxAge how long an event is kept at most, trimmed by the retention janitor (1 day by default)
  */
 public record EventOptions(Mode mode, long maxLength, Duration maxAge) {
