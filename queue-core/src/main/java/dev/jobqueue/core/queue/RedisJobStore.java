@@ -580,9 +580,16 @@ public class RedisJobStore implements JobStore {
 			return;
 		}
 		try {
-			// Counted as the scripts count theirs (see count_events in common.lua): their next call trims the stream.
-			this.redis.xadd(this.keys.key("events"), XAddParams.xAddParams(), Map.of("event", kind, "worker", this.workerId));
-			this.redis.incr(this.keys.key("event_count"));
+			// Counted as the scripts count theirs (see count_events in common.lua): their next call trims the stream. A
+			// stream of this event alone was deleted or emptied: a count left from before would drop the next events.
+			String stream = this.keys.key("events");
+			this.redis.xadd(stream, XAddParams.xAddParams(), Map.of("event", kind, "worker", this.workerId));
+			if (this.redis.xlen(stream) == 1) {
+				this.redis.set(this.keys.key("event_count"), "1");
+			}
+			else {
+				this.redis.incr(this.keys.key("event_count"));
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Cannot write {} of worker {} to {}", kind, this.workerId, this, ex);

@@ -13,5 +13,6 @@ if envelope then
   fields[#fields + 1] = string.match(envelope, '^[^\t\n]*')
 end
 local sid = redis.call('XADD', K_EVENTS, '*', unpack(fields))
-redis.call('INCR', K_EVENT_COUNT)
+-- A stream of this note alone was deleted or emptied: a count left from before would drop the events written next.
+if redis.call('XLEN', K_EVENTS) == 1 then redis.call('SET', K_EVENT_COUNT, 1) else redis.call('INCR', K_EVENT_COUNT) end
 return sid

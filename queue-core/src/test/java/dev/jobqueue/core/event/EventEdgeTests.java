@@ -11,8 +11,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
 
 import dev.jobqueue.core.job.Job;
 import dev.jobqueue.core.job.JobState;
@@ -171,6 +173,97 @@ class EventEdgeTests {
 			.isEqualTo(String.valueOf(eventsIn("bounded")));
 		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("bounded")).recentEvents(900))
 			.allSatisfy((event) -> assertThat(event.kind()).isEqualTo(JobEvent.STARTED));
+	}
+
+	@Test
+	void theEventsWrittenAfterTheStreamWasDeletedByHandAreKept() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "deleted",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		for (int i = 0; i < 105; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		this.client.del(QueueKeys.of("jobqueue", "deleted").key("events"));
+		List<Job> since = IntStream.range(0, 20).mapToObj((i) -> Job.of("report", Map.of("after", i))).toList();
+		since.forEach(queue::enqueue);
+
+		// The 20 events written since are all the stream holds: none is dropped for the deleted ones.
+		assertThat(RedisEventStore.of(this.client, "jobqueue", List.of("deleted")).recentEvents(100))
+			.extracting(JobEvent::jobId)
+			.containsExactlyInAnyOrderElementsOf(since.stream().map(Job::id).toList());
+	}
+
+	@Test
+	void aWorkerEventAndANoteWrittenFirstAfterTheStreamWasDeletedAreKept() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "restarted",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("restarted"));
+		for (int i = 0; i < 105; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+		this.client.del(QueueKeys.of("jobqueue", "restarted").key("events"));
+		queue.store().forWorker("w1").workerEvent("worker_started");
+		events.append("restarted", null, "deploy", Map.of("version", "2"));
+		for (int i = 0; i < 20; i++) {
+			queue.enqueue(Job.of("report", Map.of("after", i)));
+		}
+
+		assertThat(events.recentEvents(100)).hasSize(22);
+	}
+
+	@Test
+	void aLeaseOfMoreJobsThanTheStreamKeepsEventsForLeavesTheirEvents() {
+		RedisJobQueue queue = new RedisJobQueue(this.client, "bulk",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 300, Duration.ofDays(1))));
+		queue.enqueueAll(IntStream.range(0, 450).mapToObj((i) -> Job.of("report", Map.of("bulk", i))).toList());
+		assertThat(queue.store().lease(450, false).jobs()).hasSize(450);
+
+		// Its entry is the newest: it stays whole, whatever its size; the older ones go.
+		assertThat(eventsIn("bulk")).isEqualTo(450L);
+		queue.store().trim();
+		assertThat(eventsIn("bulk")).isEqualTo(450L);
+		assertThat(this.client.get(QueueKeys.of("jobqueue", "bulk").key("event_count"))).isEqualTo("450");
+	}
+
+	@Test
+	void aStreamWrittenBeforeEventsWereCountedIsBoundedByItsLength() {
+		QueueKeys store = QueueKeys.of("jobqueue", "upgraded");
+		// The previous version trimmed by entries and kept no count.
+		for (int i = 0; i < 200; i++) {
+			this.client.xadd(store.key("events"), XAddParams.xAddParams(),
+					Map.of("event", JobEvent.CREATED, "job", "old-" + i, "type", "report"));
+		}
+		RedisJobQueue queue = new RedisJobQueue(this.client, "upgraded",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 200, Duration.ofDays(1))));
+		for (int i = 0; i < 600; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+
+		assertThat(eventsIn("upgraded")).isBetween(200L, 220L);
+		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("upgraded")));
+	}
+
+	@Test
+	void aStreamFarOverItsLengthComesBackToItOverCallsAThousandEventsAtATime() {
+		QueueKeys store = QueueKeys.of("jobqueue", "shrunk");
+		// Counted under a length twenty times as long; the queue now keeps a thousand.
+		try (AbstractPipeline pipeline = this.client.pipelined()) {
+			for (int i = 0; i < 20_000; i++) {
+				pipeline.xadd(store.key("events"), XAddParams.xAddParams(),
+						Map.of("event", JobEvent.CREATED, "job", "old-" + i, "type", "report"));
+			}
+			pipeline.set(store.key("event_count"), "20000");
+		}
+		RedisJobQueue queue = new RedisJobQueue(this.client, "shrunk",
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 1_000, Duration.ofDays(1))));
+		queue.enqueue(Job.of("report", Map.of("n", -1)));
+		// A call drops a thousand entries, not all 19,001 events over: none blocks Redis long.
+		assertThat(this.client.xlen(store.key("events"))).isEqualTo(20_001 - 1_000);
+		for (int i = 0; i < 20; i++) {
+			queue.enqueue(Job.of("report", Map.of("n", i)));
+		}
+
+		assertThat(eventsIn("shrunk")).isBetween(1_000L, 1_100L);
+		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("shrunk")));
 	}
 
 	/** The events the queue's stream holds, counted as readers expand its entries. */
