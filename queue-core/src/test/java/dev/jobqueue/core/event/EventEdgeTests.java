@@ -143,8 +143,7 @@ class EventEdgeTests {
 
 	@Test
 	void aBigEntryAfterManySmallOnesLeavesTheStreamItsLengthInEvents() {
-		RedisJobQueue queue = new RedisJobQueue(this.client, "mixed",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 3_000, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("mixed", 3_000);
 		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("mixed"));
 		List<Job> jobs = IntStream.range(0, 1_000).mapToObj((i) -> Job.of("report", Map.of("n", i))).toList();
 		jobs.forEach(queue::enqueue);
@@ -158,8 +157,7 @@ class EventEdgeTests {
 
 	@Test
 	void theStreamKeepsAboutItsLengthInEventsWhateverTheSizeOfItsEntries() {
-		RedisJobQueue queue = new RedisJobQueue(this.client, "bounded",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 1_000, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("bounded", 1_000);
 		for (int i = 0; i < 2_500; i++) {
 			queue.enqueue(Job.of("report", Map.of("n", i)));
 		}
@@ -177,8 +175,7 @@ class EventEdgeTests {
 
 	@Test
 	void theEventsWrittenAfterTheStreamWasDeletedByHandAreKept() {
-		RedisJobQueue queue = new RedisJobQueue(this.client, "deleted",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("deleted", 100);
 		for (int i = 0; i < 105; i++) {
 			queue.enqueue(Job.of("report", Map.of("n", i)));
 		}
@@ -194,8 +191,7 @@ class EventEdgeTests {
 
 	@Test
 	void aWorkerEventAndANoteWrittenFirstAfterTheStreamWasDeletedAreKept() {
-		RedisJobQueue queue = new RedisJobQueue(this.client, "restarted",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 100, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("restarted", 100);
 		RedisEventStore events = RedisEventStore.of(this.client, "jobqueue", List.of("restarted"));
 		for (int i = 0; i < 105; i++) {
 			queue.enqueue(Job.of("report", Map.of("n", i)));
@@ -212,8 +208,7 @@ class EventEdgeTests {
 
 	@Test
 	void aLeaseOfMoreJobsThanTheStreamKeepsEventsForLeavesTheirEvents() {
-		RedisJobQueue queue = new RedisJobQueue(this.client, "bulk",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 300, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("bulk", 300);
 		queue.enqueueAll(IntStream.range(0, 450).mapToObj((i) -> Job.of("report", Map.of("bulk", i))).toList());
 		assertThat(queue.store().lease(450, false).jobs()).hasSize(450);
 
@@ -232,8 +227,7 @@ class EventEdgeTests {
 			this.client.xadd(store.key("events"), XAddParams.xAddParams(),
 					Map.of("event", JobEvent.CREATED, "job", "old-" + i, "type", "report"));
 		}
-		RedisJobQueue queue = new RedisJobQueue(this.client, "upgraded",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 200, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("upgraded", 200);
 		for (int i = 0; i < 600; i++) {
 			queue.enqueue(Job.of("report", Map.of("n", i)));
 		}
@@ -253,8 +247,7 @@ class EventEdgeTests {
 			}
 			pipeline.set(store.key("event_count"), "20000");
 		}
-		RedisJobQueue queue = new RedisJobQueue(this.client, "shrunk",
-				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, 1_000, Duration.ofDays(1))));
+		RedisJobQueue queue = queueKeeping("shrunk", 1_000);
 		queue.enqueue(Job.of("report", Map.of("n", -1)));
 		// A call drops a thousand entries, not all 19,001 events over: none blocks Redis long.
 		assertThat(this.client.xlen(store.key("events"))).isEqualTo(20_001 - 1_000);
@@ -264,6 +257,12 @@ class EventEdgeTests {
 
 		assertThat(eventsIn("shrunk")).isBetween(1_000L, 1_100L);
 		assertThat(this.client.get(store.key("event_count"))).isEqualTo(String.valueOf(eventsIn("shrunk")));
+	}
+
+	/** A queue whose stream keeps about {@code events} events, all kinds, for a day. */
+	private RedisJobQueue queueKeeping(String name, long events) {
+		return new RedisJobQueue(this.client, name,
+				QueueOptions.defaults().withEvents(new EventOptions(EventOptions.Mode.ALL, events, Duration.ofDays(1))));
 	}
 
 	/** The events the queue's stream holds, counted as readers expand its entries. */
